@@ -12,7 +12,7 @@ public final class Errno {
         "EALREADY", "EISCONN", "ENETUNREACH", "EHOSTUNREACH", "EINTR", "ENOENT", "EMFILE", "ENFILE", "ENOBUFS",
         "ENOMEM", "ETIMEDOUT", "EADDRINUSE", "EADDRNOTAVAIL", "ECONNABORTED", "EINVAL", "EOPNOTSUPP",
         "ENOPROTOOPT", "ENOSYS", "EPERM", "EACCES", "ENOTSOCK", "EFAULT", "EMSGSIZE", "EAFNOSUPPORT", "ENOTDIR",
-        "EEXIST", "ESHUTDOWN", "EPROTOTYPE",
+        "EEXIST", "ESHUTDOWN", "EPROTOTYPE", "ENAMETOOLONG",
     };
 
     private static final int[] VALUES = new int[NAMES.length];
@@ -58,6 +58,7 @@ public final class Errno {
     public static final int EEXIST = VALUES[33];
     public static final int ESHUTDOWN = VALUES[34];
     public static final int EPROTOTYPE = VALUES[35];
+    public static final int ENAMETOOLONG = VALUES[36];
 
     /** The symbolic name of a positive errno, or {@code "errno N"}. */
     public static String name(int errno) {

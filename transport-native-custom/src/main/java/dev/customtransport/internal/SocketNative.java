@@ -1,7 +1,5 @@
 package dev.customtransport.internal;
 
-import io.netty.channel.DefaultFileRegion;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -108,9 +106,10 @@ final class SocketNative {
      * sendfile(2) of {@code count} bytes from the file of {@code region} at file offset {@code offset}. The file
      * descriptor is read from the region's FileChannel (the caller has called {@code region.open()}); on success
      * the region's {@code transferred} counter is advanced. Bytes sent or -errno; -EBADF if the region's file is
-     * closed, -EOPNOTSUPP if the JDK's FileChannel has no readable descriptor field.
+     * closed, -EOPNOTSUPP if the JDK's FileChannel has no readable descriptor field. The region is typed
+     * {@code Object} so that the registered signature survives a user relocating Netty's packages.
      */
-    static native long sendFile(int outFd, DefaultFileRegion region, long offset, long count);
+    static native long sendFile(int outFd, Object region, long offset, long count);
 
     /** shutdown(2) of the read and/or write side. */
     static native int shutdown(int fd, boolean read, boolean write);

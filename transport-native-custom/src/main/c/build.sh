@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Compiles the JNI layer into one shared library; run by Maven (exec-maven-plugin, process-classes phase).
+#
+#   build.sh <output dir> <os> <arch> <backend sources...>
+#
+# Environment: CC (default gcc), JAVA_HOME (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
+# (e.g. "-fsanitize=address,undefined"). The common sources are listed here; the per-OS ones (exactly one poller
+# backend and one sockopt table) come from the Maven profile of the platform.
+set -euo pipefail
+
+if [ $# -lt 4 ]; then
+    echo "usage: $0 <output dir> <os> <arch> <backend sources...>" >&2
+    exit 2
+fi
+out_dir=$1
+os=$2
+arch=$3
+shift 3
+case "$os" in
+    unsupported)
+        echo "build.sh: no native build profile in pom.xml matches this platform ($arch)" >&2
+        exit 1 ;;
+esac
+
+src_dir=$(cd "$(dirname "$0")" && pwd)
+cc=${CC:-gcc}
+java_home=${JAVA_HOME:?JAVA_HOME must name a JDK}
+jni_md_dir="$java_home/include/$os"
+[ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
+
+sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c")
+for s in "$@"; do
+    sources+=("$src_dir/$s")
+done
+
+cflags=(-std=c11 -O2 -g -fPIC -Wall -Wextra -Werror -fvisibility=hidden -D_GNU_SOURCE -fno-omit-frame-pointer
+        -I"$java_home/include" -I"$jni_md_dir")
+ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined -ldl)
+# Word splitting is wanted here: the extra flags are a space-separated list.
+# shellcheck disable=SC2206
+extra_cflags=(${CT_EXTRA_CFLAGS:-})
+# shellcheck disable=SC2206
+extra_ldflags=(${CT_EXTRA_LDFLAGS:-})
+
+mkdir -p "$out_dir"
+lib="$out_dir/libcustomtransport_${os}_${arch}.so"
+set -x
+"$cc" "${cflags[@]}" "${extra_cflags[@]}" -o "$lib.tmp" "${sources[@]}" "${ldflags[@]}" "${extra_ldflags[@]}"
+set +x
+mv -f "$lib.tmp" "$lib"
+
+# Which C library the file was linked against, so the Java loader can refuse a mismatch (glibc vs musl) with a
+# reason instead of a dlopen error.
+libc=glibc
+if "$cc" -dumpmachine | grep -q musl; then
+    libc=musl
+fi
+echo "$libc" > "$out_dir/libcustomtransport_${os}_${arch}.libc"

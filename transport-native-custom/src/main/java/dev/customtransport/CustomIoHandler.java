@@ -1,0 +1,433 @@
+package dev.customtransport;
+
+import dev.customtransport.internal.EpollPoller;
+import dev.customtransport.internal.HandleTable;
+import dev.customtransport.internal.IovArray;
+import dev.customtransport.internal.NativeLibrary;
+import dev.customtransport.internal.Poller;
+import dev.customtransport.internal.WakeState;
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The event loop of this transport, as a Netty {@link IoHandler}. Pass its factory to a
+ * {@link io.netty.channel.MultiThreadIoEventLoopGroup} and use the {@code Custom*} channel classes:
+ *
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(CustomIoHandler.newFactory());
+ * ServerBootstrap b = new ServerBootstrap()
+ *     .group(group)
+ *     .channel(CustomServerSocketChannel.class)
+ *     .childHandler(new MyInitializer());
+ * }</pre>
+ *
+ * <p>Each iteration applies the interest changes recorded since the last one, waits in the poller (or just
+ * polls, when tasks or ready work are waiting), dispatches the ready events decoded in place from the event
+ * ring, then drains the ready queue: handles with work the kernel will not announce again. It blocks only when
+ * the task queue, the due timers and the ready queue are all empty.
+ */
+public final class CustomIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(CustomIoHandler.class);
+
+    /** How long a wait may last while a claimed wakeup has not shown up yet: the missed-wakeup safety net. */
+    static final long MISSED_WAKEUP_BOUND_NANOS =
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong("dev.customtransport.missedWakeupBoundMillis", 1000));
+    private static final int INITIAL_EVENTS = 512;
+    private static final int MAX_EVENTS = 64 * 1024;
+
+    /**
+     * A factory of level-triggered handlers, for {@link io.netty.channel.MultiThreadIoEventLoopGroup}.
+     *
+     * @throws UnsatisfiedLinkError when the transport is not available here (see {@link Custom#unavailabilityCause()})
+     */
+    public static IoHandlerFactory newFactory() {
+        return newFactory(ReadinessMode.LEVEL_TRIGGERED);
+    }
+
+    /**
+     * A factory of handlers whose channels use {@code mode} unless a channel says otherwise with
+     * {@link CustomChannelOption#READINESS_MODE}.
+     *
+     * <pre>{@code
+     * new MultiThreadIoEventLoopGroup(CustomIoHandler.newFactory(ReadinessMode.EDGE_TRIGGERED));
+     * }</pre>
+     */
+    public static IoHandlerFactory newFactory(ReadinessMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        Custom.ensureAvailability();
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor executor) {
+                return new CustomIoHandler(executor, mode);
+            }
+
+            @Override
+            public boolean isChangingThreadSupported() {
+                // Nothing here is tied to a thread: suspension and auto-scaling may move us.
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "CustomIoHandlerFactory(" + mode + ')';
+            }
+        };
+    }
+
+    private final ThreadAwareExecutor executor;
+    private final ReadinessMode mode;
+    private final EpollPoller poller;
+    private final HandleTable<Registration> registrations = new HandleTable<>(64);
+    private final List<Registration> changes = new ArrayList<>();
+    private final MpscUnboundedArrayQueue<Registration> readyQueue = new MpscUnboundedArrayQueue<>(256);
+    private final WakeState wakeState = new WakeState();
+    private final CustomIoEvent event = new CustomIoEvent();
+    private final LoopCounters counters = new LoopCounters();
+    private final AtomicLong wakeupsWritten = new AtomicLong();
+    private IovArray iovArray;
+    /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
+    private boolean pendingWakeup;
+
+    private CustomIoHandler(ThreadAwareExecutor executor, ReadinessMode mode) {
+        NativeLibrary.ensureLoaded();
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.mode = mode;
+        try {
+            poller = new EpollPoller(INITIAL_EVENTS, MAX_EVENTS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the poller: " + e.getMessage(), e);
+        }
+    }
+
+    /** The readiness mode channels of this loop use unless they override it. */
+    public ReadinessMode readinessMode() {
+        return mode;
+    }
+
+    /** This loop's counters; read them on the loop thread for exact values. */
+    public LoopCounters counters() {
+        counters.wakeupsWritten = wakeupsWritten.get();
+        counters.controlCalls = poller.controlCalls();
+        return counters;
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        applyChanges();
+        int n;
+        try {
+            if (!context.canBlock() || !readyQueue.isEmpty()) {
+                n = poller.pollNow();
+            } else {
+                n = sleep(context);
+            }
+        } catch (IOException e) {
+            handleLoopException(e);
+            return 0;
+        }
+        counters.waits++;
+        boolean report = context.shouldReportActiveIoTime();
+        long start = report ? System.nanoTime() : 0;
+        int handled = processReady(n);
+        handled += drainReadyQueue();
+        if (report) {
+            context.reportActiveIoTime(System.nanoTime() - start);
+        }
+        return handled;
+    }
+
+    private int sleep(IoHandlerContext context) throws IOException {
+        wakeState.publishSleeping();
+        try {
+            // Re-check after publishing: a producer that enqueued before our store will not write the eventfd.
+            if (!context.canBlock() || !readyQueue.isEmpty()) {
+                return poller.pollNow();
+            }
+            long timeout = context.deadlineNanos() == -1 ? -1 : Math.max(0, context.delayNanos(System.nanoTime()));
+            boolean boxed = false;
+            if (pendingWakeup && (timeout < 0 || timeout > MISSED_WAKEUP_BOUND_NANOS)) {
+                timeout = MISSED_WAKEUP_BOUND_NANOS;
+                boxed = true;
+            }
+            int n = poller.poll(timeout);
+            if (boxed && n == 0) {
+                // The claimed wakeup never arrived within the bound: count it and stop waiting for it.
+                pendingWakeup = false;
+                counters.missedWakeups++;
+                logger.debug("missed eventfd wakeup recovered after {} ms",
+                        TimeUnit.NANOSECONDS.toMillis(MISSED_WAKEUP_BOUND_NANOS));
+            }
+            return n;
+        } finally {
+            if (wakeState.wakeClaimedWhileSleeping()) {
+                pendingWakeup = true;
+            }
+        }
+    }
+
+    private int processReady(int n) {
+        int handled = 0;
+        counters.events += n;
+        for (int i = 0; i < n; i++) {
+            long token = poller.token(i);
+            if (token == Poller.WAKER_TOKEN) {
+                pendingWakeup = false;
+                continue;
+            }
+            if (token == Poller.TIMER_TOKEN) {
+                continue;
+            }
+            Registration r = registrations.get(token);
+            if (r == null) {
+                // Its slot was freed earlier in this batch (closed, perhaps reused): not the new owner's event.
+                counters.staleEvents++;
+                continue;
+            }
+            event.bits = poller.events(i);
+            dispatch(r);
+            handled++;
+        }
+        poller.afterBatch(n);
+        return handled;
+    }
+
+    private int drainReadyQueue() {
+        // Only what is queued now: a handle that queues itself again waits for the next iteration, after the
+        // kernel's events, so one busy channel cannot starve the others.
+        int count = readyQueue.size();
+        int handled = 0;
+        for (int i = 0; i < count; i++) {
+            Registration r = readyQueue.relaxedPoll();
+            if (r == null) {
+                break;
+            }
+            int work = r.takeReadyWork();
+            if (r.removed || work == 0) {
+                continue;
+            }
+            counters.readyRuns++;
+            event.bits = work | CustomIoEvent.QUEUED;
+            dispatch(r);
+            handled++;
+        }
+        return handled;
+    }
+
+    private void dispatch(Registration r) {
+        try {
+            r.handle.handle(r, event);
+        } catch (Throwable t) {
+            logger.warn("Unexpected exception from {} handling {}", r.handle, event, t);
+        }
+    }
+
+    void enqueueReady(Registration r) {
+        readyQueue.offer(r);
+        counters.readyEnqueues++;
+        if (!inLoop()) {
+            wakeup();
+        }
+    }
+
+    void changeInterest(Registration r, int bits) {
+        if (r.removed) {
+            return;
+        }
+        r.desired = bits;
+        if (!r.changeQueued) {
+            r.changeQueued = true;
+            changes.add(r);
+        }
+    }
+
+    private void applyChanges() {
+        int size = changes.size();
+        if (size == 0) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            Registration r = changes.get(i);
+            r.changeQueued = false;
+            if (!r.removed) {
+                apply(r);
+            }
+        }
+        changes.clear();
+    }
+
+    private void apply(Registration r) {
+        int want;
+        if (r.edgeTriggered) {
+            // Registered once, for everything; readiness the channel cannot act on yet is remembered by it.
+            if (r.desired == 0 || r.applied != 0) {
+                return;
+            }
+            want = Poller.INTEREST_READ | Poller.INTEREST_WRITE | Poller.INTEREST_READ_CLOSED | Poller.INTEREST_EDGE;
+        } else {
+            want = r.desired;
+        }
+        if (want == r.applied) {
+            return;
+        }
+        try {
+            if (r.applied == 0) {
+                poller.add(r.handle.fd(), want, r.token);
+                counters.ctlAdd++;
+            } else if (want == 0) {
+                // Nothing wanted: remove rather than keep an empty interest, which still reports HUP/ERR.
+                poller.remove(r.handle.fd());
+                counters.ctlDel++;
+            } else {
+                poller.modify(r.handle.fd(), want, r.token);
+                counters.ctlMod++;
+            }
+            r.applied = want;
+        } catch (IOException e) {
+            if (r.handle.isFdOpen()) {
+                r.handle.controlFailed(e);
+            }
+        }
+    }
+
+    void deregister(Registration r) {
+        if (r.removed) {
+            return;
+        }
+        r.removed = true;
+        // Remove by number only while the fd is ours: once closed, the number may already name another socket.
+        if (r.applied != 0 && r.handle.isFdOpen()) {
+            try {
+                poller.remove(r.handle.fd());
+                counters.ctlDel++;
+            } catch (IOException e) {
+                logger.debug("epoll_ctl(DEL) failed for {}", r.handle, e);
+            }
+        }
+        r.applied = 0;
+        registrations.remove(r.token);
+        r.handle.unregistered();
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        CustomIoHandle h = (CustomIoHandle) handle;
+        ReadinessMode m = h.readinessMode();
+        Registration r = new Registration(this, h, (m == null ? mode : m) == ReadinessMode.EDGE_TRIGGERED);
+        r.token = registrations.add(r);
+        h.registered();
+        return r;
+    }
+
+    @Override
+    public void wakeup() {
+        // The loop thread never wakes itself: it is not sleeping, and it re-checks its queues before it does.
+        if (!executor.isExecutorThread(Thread.currentThread()) && wakeState.claimWakeup()) {
+            wakeupsWritten.incrementAndGet();
+            poller.wake();
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return CustomIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (Object o : registrations.values()) {
+            Registration r = (Registration) o;
+            r.cancel();
+            try {
+                r.handle.close();
+            } catch (Exception e) {
+                logger.debug("Failed to close {}", r.handle, e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        wakeState.close();
+        // A producer that claimed a wakeup during our last sleep may still be about to write the eventfd; closing
+        // it first could let that write land on a reused fd number. Wait (bounded) for its event.
+        long deadline = System.nanoTime() + MISSED_WAKEUP_BOUND_NANOS;
+        try {
+            while (pendingWakeup && System.nanoTime() < deadline) {
+                int n = poller.poll(Math.max(0, deadline - System.nanoTime()));
+                for (int i = 0; i < n; i++) {
+                    if (poller.token(i) == Poller.WAKER_TOKEN) {
+                        pendingWakeup = false;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            logger.debug("poll during destroy failed", e);
+        }
+        poller.close();
+        if (iovArray != null) {
+            iovArray.release();
+        }
+    }
+
+    List<Channel> registeredChannels() {
+        Object[] values = registrations.values();
+        List<Channel> out = new ArrayList<>(values.length);
+        for (Object o : values) {
+            Channel ch = ((Registration) o).handle.channel();
+            if (ch != null) {
+                out.add(ch);
+            }
+        }
+        return out;
+    }
+
+    int registeredCount() {
+        return registrations.size();
+    }
+
+    IovArray iovArray() {
+        if (iovArray == null) {
+            iovArray = new IovArray();
+        }
+        return iovArray;
+    }
+
+    boolean inLoop() {
+        return executor.isExecutorThread(Thread.currentThread());
+    }
+
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    private void handleLoopException(Throwable t) {
+        counters.loopExceptions++;
+        logger.warn("Unexpected exception in the event loop", t);
+        try {
+            // Do not turn a persistent failure into a busy loop.
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CustomIoHandler(" + mode + ", " + (EpollPoller.usesPwait2() ? "epoll_pwait2" : "epoll_wait") + ')';
+    }
+}

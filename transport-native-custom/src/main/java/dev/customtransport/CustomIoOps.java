@@ -1,0 +1,46 @@
+package dev.customtransport;
+
+import dev.customtransport.internal.Poller;
+import io.netty.channel.IoOps;
+
+/**
+ * The interest a channel submits to its {@link io.netty.channel.IoRegistration}: a set of {@link Poller}
+ * {@code INTEREST_*} bits. Instances are cached, so submitting never allocates.
+ */
+final class CustomIoOps implements IoOps {
+    static final int READ = Poller.INTEREST_READ;
+    static final int WRITE = Poller.INTEREST_WRITE;
+    static final int READ_CLOSED = Poller.INTEREST_READ_CLOSED;
+    private static final int ALL = READ | WRITE | READ_CLOSED;
+
+    private static final CustomIoOps[] CACHE = new CustomIoOps[ALL + 1];
+
+    static {
+        for (int i = 0; i <= ALL; i++) {
+            CACHE[i] = new CustomIoOps(i);
+        }
+    }
+
+    final int bits;
+
+    private CustomIoOps(int bits) {
+        this.bits = bits;
+    }
+
+    static CustomIoOps of(int bits) {
+        if ((bits & ~ALL) != 0) {
+            throw new IllegalArgumentException("unknown interest bits: 0x" + Integer.toHexString(bits));
+        }
+        return CACHE[bits];
+    }
+
+    boolean contains(int bit) {
+        return (bits & bit) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "CustomIoOps(" + ((bits & READ) != 0 ? "R" : "") + ((bits & WRITE) != 0 ? "W" : "")
+                + ((bits & READ_CLOSED) != 0 ? "H" : "") + ')';
+    }
+}

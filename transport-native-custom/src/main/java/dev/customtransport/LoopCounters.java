@@ -1,0 +1,93 @@
+package dev.customtransport;
+
+/**
+ * Per-loop counters. Each field has one writer, the loop thread (the wakeup count is kept in an atomic and copied
+ * in when the counters are fetched), so keeping them costs a plain increment. Values read from another thread may
+ * be slightly stale; read them on the loop for exact figures:
+ *
+ * <pre>{@code
+ * CustomEventLoop loop = ...;
+ * long ctl = loop.submit(() -> loop.counters().controlCalls()).get();
+ * }</pre>
+ */
+public final class LoopCounters {
+    long waits;
+    long events;
+    long staleEvents;
+    long wakeupsWritten;
+    long missedWakeups;
+    long controlCalls;
+    long ctlAdd;
+    long ctlMod;
+    long ctlDel;
+    long readyEnqueues;
+    long readyRuns;
+    long loopExceptions;
+
+    LoopCounters() { }
+
+    /** Poller waits (blocking or not). */
+    public long waits() {
+        return waits;
+    }
+
+    /** Kernel events received, including wakeups. */
+    public long events() {
+        return events;
+    }
+
+    /** Events dropped because their registration was freed earlier in the same batch. */
+    public long staleEvents() {
+        return staleEvents;
+    }
+
+    /** eventfd writes made by other threads to wake this loop. */
+    public long wakeupsWritten() {
+        return wakeupsWritten;
+    }
+
+    /** Claimed wakeups whose event never arrived, recovered by the bounded wait. */
+    public long missedWakeups() {
+        return missedWakeups;
+    }
+
+    /** All epoll_ctl calls made by this loop. */
+    public long controlCalls() {
+        return controlCalls;
+    }
+
+    public long controlAdds() {
+        return ctlAdd;
+    }
+
+    public long controlModifies() {
+        return ctlMod;
+    }
+
+    public long controlDeletes() {
+        return ctlDel;
+    }
+
+    /** Times a handle was put on the ready queue. */
+    public long readyQueueEnqueues() {
+        return readyEnqueues;
+    }
+
+    /** Times a handle was run from the ready queue. */
+    public long readyQueueRuns() {
+        return readyRuns;
+    }
+
+    /** Unexpected exceptions in the loop itself (each followed by a one-second pause). */
+    public long loopExceptions() {
+        return loopExceptions;
+    }
+
+    @Override
+    public String toString() {
+        return "LoopCounters(waits=" + waits + ", events=" + events + ", stale=" + staleEvents
+                + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
+                + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
+                + ", ready=" + readyEnqueues + '/' + readyRuns + ", loopExceptions=" + loopExceptions + ')';
+    }
+}

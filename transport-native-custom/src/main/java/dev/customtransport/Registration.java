@@ -1,0 +1,119 @@
+package dev.customtransport;
+
+import dev.customtransport.internal.IovArray;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One handle's registration with a {@link CustomIoHandler}. Interest submitted here is not applied at once: it
+ * is recorded and applied just before the loop next waits, so a flag switched off and on during one iteration
+ * costs nothing. In edge-triggered mode the fd is added once, for everything, and never modified.
+ */
+final class Registration implements IoRegistration {
+    private static final VarHandle READY_WORK;
+    private static final VarHandle CANCELLED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            READY_WORK = l.findVarHandle(Registration.class, "readyWork", int.class);
+            CANCELLED = l.findVarHandle(Registration.class, "cancelled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final CustomIoHandler loop;
+    final CustomIoHandle handle;
+    final boolean edgeTriggered;
+    long token;
+    /** Interest wanted by the channel (loop thread). */
+    int desired;
+    /** Interest the kernel has; 0 = not added (loop thread). */
+    int applied;
+    /** On the loop's change list (loop thread). */
+    boolean changeQueued;
+    /** Slot freed; no more events or changes (loop thread). */
+    boolean removed;
+    /** Work bits waiting on the ready queue; non-zero iff queued (any thread). */
+    @SuppressWarnings("unused")
+    private volatile int readyWork;
+    @SuppressWarnings("unused")
+    private volatile int cancelled;
+
+    Registration(CustomIoHandler loop, CustomIoHandle handle, boolean edgeTriggered) {
+        this.loop = loop;
+        this.handle = handle;
+        this.edgeTriggered = edgeTriggered;
+    }
+
+    /** This object: channels reach the loop-shared scratch memory and the ready queue through it. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) this;
+    }
+
+    /** The loop-shared iovec array (loop thread only; cleared by each user). */
+    IovArray iovArray() {
+        return loop.iovArray();
+    }
+
+    @Override
+    public long submit(IoOps ops) {
+        int bits = ((CustomIoOps) ops).bits;
+        if (loop.inLoop()) {
+            loop.changeInterest(this, bits);
+        } else {
+            loop.execute(() -> loop.changeInterest(this, bits));
+        }
+        return bits;
+    }
+
+    @Override
+    public boolean isValid() {
+        return (int) CANCELLED.getVolatile(this) == 0;
+    }
+
+    @Override
+    public boolean cancel() {
+        if (!CANCELLED.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        if (loop.inLoop()) {
+            loop.deregister(this);
+        } else {
+            loop.execute(() -> loop.deregister(this));
+        }
+        return true;
+    }
+
+    /**
+     * Any thread: puts this registration on the loop's ready queue with {@code work} ({@link CustomIoEvent} bits),
+     * unless it is there already (then the bits are merged). Never allocates.
+     */
+    void markReady(int work) {
+        int prev;
+        do {
+            prev = (int) READY_WORK.getVolatile(this);
+            if ((prev & work) == work) {
+                return;
+            }
+        } while (!READY_WORK.compareAndSet(this, prev, prev | work));
+        if (prev == 0) {
+            loop.enqueueReady(this);
+        }
+    }
+
+    /** Loop thread: takes the queued work; the registration may be queued again from now on. */
+    int takeReadyWork() {
+        return (int) READY_WORK.getAndSet(this, 0);
+    }
+
+    boolean isEdgeTriggered() {
+        return edgeTriggered;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.customtransport.internal;
+
+import java.io.IOException;
+
+/**
+ * The narrow contract between the event loop and one OS readiness backend (epoll now; kqueue behind the same
+ * contract). Everything but {@link #wake()} runs on the loop thread.
+ *
+ * <p>Interest bits ({@code INTEREST_*}) say what a registration wants to hear about; event bits ({@code EVENT_*})
+ * say what happened, normalised so the channel code never sees a backend's own flags.
+ */
+public interface Poller extends AutoCloseable {
+    int INTEREST_READ = 1;
+    int INTEREST_WRITE = 2;
+    /** Peer half-close (EPOLLRDHUP; on kqueue it comes with EV_EOF on the read filter). */
+    int INTEREST_READ_CLOSED = 4;
+    /** Report transitions only (EPOLLET / EV_CLEAR). */
+    int INTEREST_EDGE = 8;
+
+    int EVENT_READABLE = 1;
+    int EVENT_WRITABLE = 2;
+    int EVENT_ERROR = 4;
+    int EVENT_READ_CLOSED = 8;
+    int EVENT_HUP = 16;
+
+    /** Tokens the poller uses for itself; never issued by a {@link HandleTable}. */
+    long WAKER_TOKEN = -1L;
+    long TIMER_TOKEN = -2L;
+
+    /** Polls without blocking; returns the number of ready entries now in the ring. */
+    int pollNow() throws IOException;
+
+    /**
+     * Blocks for at most {@code timeoutNanos} (negative: until an event or a wakeup), retrying EINTR with the time
+     * that remains; returns the number of ready entries.
+     */
+    int poll(long timeoutNanos) throws IOException;
+
+    /** The token of ready entry {@code i} of the last poll. */
+    long token(int i);
+
+    /** The normalised {@code EVENT_*} bits of ready entry {@code i}. */
+    int events(int i);
+
+    void add(int fd, int interest, long token) throws IOException;
+
+    void modify(int fd, int interest, long token) throws IOException;
+
+    /** Removes {@code fd}; an fd already gone from the poller (ENOENT, EBADF) is not an error. */
+    void remove(int fd) throws IOException;
+
+    /** Any thread: makes a blocked {@link #poll} return. Loop callers must not use it. */
+    void wake();
+
+    /** Counters the backend keeps: interest changes made, waits. */
+    long controlCalls();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,520 @@
+package dev.customtransport;
+
+import dev.customtransport.internal.SocketFd;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every channel of this transport shares: the socket, its registration with a {@link CustomIoHandler}, the
+ * interest it wants, connecting with a timeout, closing, and the order in which a ready event is acted on.
+ *
+ * <p>Interest is only submitted once the socket is worth polling (bound and listening, connecting, or
+ * connected): a socket that is neither reports HUP forever to epoll, which would spin the loop.
+ */
+public abstract class AbstractCustomChannel extends AbstractChannel {
+    final SocketFd socket;
+    private final ChannelMetadata metadata;
+    volatile boolean active;
+
+    private IoRegistration registration;
+    /** Our registration (the loop wraps it in {@code registration}); gives the ready queue and scratch memory. */
+    Registration reg;
+    /** Interest wanted ({@link CustomIoOps} bits). */
+    int ops;
+    /** The socket may be handed to the poller. */
+    boolean pollable;
+    /** Edge-triggered: interest was submitted once and is never changed again. */
+    private boolean edgeArmed;
+
+    boolean readPending;
+    /** Input shutdown was completed by reading the end of the stream (or an error ended reading). */
+    boolean inputClosedSeenErrorOnRead;
+    /** Edge-triggered: an input edge arrived and the socket has not been read to EAGAIN since. */
+    boolean readReady;
+    /** Edge-triggered: the last write hit a full socket buffer, so wait for the output edge. */
+    boolean writeBlocked;
+
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeoutFuture;
+    private SocketAddress requestedRemoteAddress;
+
+    volatile SocketAddress local;
+    volatile SocketAddress remote;
+
+    AbstractCustomChannel(Channel parent, SocketFd socket, boolean active, ChannelMetadata metadata, int initialOps) {
+        super(parent);
+        this.socket = socket;
+        this.active = active;
+        this.pollable = active;
+        this.metadata = metadata;
+        this.ops = initialOps;
+        if (active) {
+            local = socket.localAddress();
+            remote = socket.remoteAddress();
+        }
+    }
+
+    /** The descriptor's number (for diagnostics; do not close it). */
+    public final int fd() {
+        return socket.intValue();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return metadata;
+    }
+
+    @Override
+    public abstract CustomChannelConfig config();
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        // Asks the loop about our handle type: NIO or Netty's epoll loops refuse it at register().
+        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(AbstractCustomUnsafe.class);
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    final boolean isEdgeTriggered() {
+        return reg != null && reg.isEdgeTriggered();
+    }
+
+    final boolean isFlagSet(int flag) {
+        return (ops & flag) != 0;
+    }
+
+    final void setFlag(int flag) {
+        if ((ops & flag) == 0) {
+            ops |= flag;
+            submitOps();
+        }
+    }
+
+    final void clearFlag(int flag) {
+        if ((ops & flag) != 0) {
+            ops &= ~flag;
+            submitOps();
+        }
+    }
+
+    /** Starts polling the socket (it became bound, connecting or connected). */
+    final void markPollable() {
+        if (!pollable) {
+            pollable = true;
+            submitOps();
+        }
+    }
+
+    private void submitOps() {
+        IoRegistration r = registration;
+        if (r == null || !pollable || !r.isValid()) {
+            return;
+        }
+        if (reg.isEdgeTriggered()) {
+            // Added once, for everything, whatever the channel wants right now: what it cannot act on yet it
+            // remembers itself (readReady, writeBlocked), since that edge will not come again.
+            if (!edgeArmed) {
+                edgeArmed = true;
+                r.submit(CustomIoOps.of(CustomIoOps.READ | CustomIoOps.WRITE | CustomIoOps.READ_CLOSED));
+            }
+            return;
+        }
+        r.submit(CustomIoOps.of(ops));
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register((AbstractCustomUnsafe) unsafe()).addListener(f -> {
+            if (f.isSuccess()) {
+                registration = (IoRegistration) f.getNow();
+                reg = registration.attachment();
+                edgeArmed = false;
+                submitOps();
+                promise.setSuccess();
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    protected void doDeregister() throws Exception {
+        IoRegistration r = registration;
+        if (r != null) {
+            r.cancel();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() throws Exception {
+        AbstractCustomUnsafe unsafe = (AbstractCustomUnsafe) unsafe();
+        readPending = true;
+        if (isEdgeTriggered()) {
+            // The edge may have come while reading was paused; it will not come again.
+            if (readReady) {
+                reg.markReady(CustomIoEvent.READABLE);
+            }
+        } else {
+            // Always re-arm: the last read loop may have stopped without reading anything.
+            setFlag(CustomIoOps.READ);
+        }
+        unsafe.onBeginRead();
+    }
+
+    /** Stops input interest unless a read is pending or autoRead is on (then reading continues). */
+    final void clearReadInterestIfIdle() {
+        if (!readPending && !config().isAutoRead()) {
+            clearReadInterest();
+        }
+    }
+
+    final void clearReadInterest() {
+        if (!isRegistered()) {
+            ops &= ~CustomIoOps.READ;
+            return;
+        }
+        if (eventLoop().inEventLoop()) {
+            readPending = false;
+            if (!isEdgeTriggered()) {
+                clearFlag(CustomIoOps.READ);
+            }
+        } else {
+            eventLoop().execute(() -> {
+                if (!readPending && !config().isAutoRead() && !isEdgeTriggered()) {
+                    clearFlag(CustomIoOps.READ);
+                }
+            });
+        }
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        active = false;
+        // Also ends any read loop: the fd may soon be another socket's.
+        inputClosedSeenErrorOnRead = true;
+        try {
+            ChannelPromise promise = connectPromise;
+            if (promise != null) {
+                promise.tryFailure(new ClosedChannelException());
+                connectPromise = null;
+            }
+            Future<?> timeout = connectTimeoutFuture;
+            if (timeout != null) {
+                timeout.cancel(false);
+                connectTimeoutFuture = null;
+            }
+            if (isRegistered() && eventLoop().inEventLoop()) {
+                // Leave the poller while the number is still ours; the later deregister finds nothing to do.
+                doDeregister();
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(localAddress);
+        local = socket.localAddress();
+    }
+
+    /** Copies a buffer the kernel cannot read in place (heap, or too many pieces) into direct memory. */
+    final ByteBuf toDirect(ByteBuf buf) {
+        if (buf.hasMemoryAddress() || (buf.isDirect() && buf.nioBufferCount() <= dev.customtransport.internal.IovArray.MAX_ENTRIES)) {
+            return buf;
+        }
+        int readable = buf.readableBytes();
+        if (readable == 0) {
+            ReferenceCountUtil.release(buf);
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBufAllocator alloc = config().getAllocator();
+        ByteBuf copy;
+        if (alloc.isDirectBufferPooled()) {
+            copy = alloc.directBuffer(readable);
+        } else {
+            copy = ByteBufUtil.threadLocalDirectBuffer();
+            if (copy == null) {
+                copy = Unpooled.directBuffer(readable);
+            }
+        }
+        copy.writeBytes(buf, buf.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(buf);
+        return copy;
+    }
+
+    /** Whether the pending connect is still waiting. */
+    final boolean isConnectPending() {
+        return connectPromise != null;
+    }
+
+    /** Connects; true when connected at once. Subclasses add what their socket type needs. */
+    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (localAddress != null) {
+            doBind(localAddress);
+        }
+        boolean connected;
+        try {
+            connected = socket.connect(remoteAddress);
+        } catch (Throwable t) {
+            doClose();
+            throw t;
+        }
+        if (!connected) {
+            setFlag(CustomIoOps.WRITE);
+            markPollable();
+        }
+        // Known even while pending, once the kernel picked the port (netty#3463).
+        local = socket.localAddress();
+        return connected;
+    }
+
+    /** Unsafe of every channel here; it is the {@link io.netty.channel.IoHandle} the loop polls. */
+    abstract class AbstractCustomUnsafe extends AbstractUnsafe implements CustomIoHandle {
+        private ReadHandle readHandle;
+
+        @Override
+        public int fd() {
+            return socket.intValue();
+        }
+
+        @Override
+        public boolean isFdOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public ReadinessMode readinessMode() {
+            return config().getReadinessMode();
+        }
+
+        @Override
+        public Channel channel() {
+            return AbstractCustomChannel.this;
+        }
+
+        @Override
+        public void controlFailed(IOException cause) {
+            pipeline().fireExceptionCaught(cause);
+            close(voidPromise());
+        }
+
+        @Override
+        public void close() {
+            close(voidPromise());
+        }
+
+        @Override
+        public ReadHandle recvBufAllocHandle() {
+            if (readHandle == null) {
+                readHandle = new ReadHandle((RecvByteBufAllocator.ExtendedHandle) super.recvBufAllocHandle());
+            }
+            return readHandle;
+        }
+
+        /** Hook for subclasses after a read was requested. */
+        void onBeginRead() { }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent ioEvent) {
+            if (!socket.isOpen()) {
+                return;
+            }
+            int bits = ((CustomIoEvent) ioEvent).bits;
+            // Output first: a pending connect is finished (or failed) before any read is tried, and an error
+            // surfaces where the connect promise can carry it.
+            if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0) {
+                writeReady(bits);
+                if (!socket.isOpen()) {
+                    return;
+                }
+            }
+            if ((bits & (CustomIoEvent.READABLE | CustomIoEvent.ERROR)) != 0) {
+                readReady(bits);
+                if (!socket.isOpen()) {
+                    return;
+                }
+            }
+            if ((bits & CustomIoEvent.READ_CLOSED) != 0) {
+                readClosed();
+            }
+        }
+
+        void writeReady(int bits) {
+            if (connectPromise != null) {
+                finishConnect();
+            } else if (!socket.isOutputShutdown()) {
+                writeBlocked = false;
+                super.flush0();
+            }
+        }
+
+        abstract void readReady(int bits);
+
+        /** The peer shut its output (RDHUP). */
+        void readClosed() {
+            // Nothing to do by default (server sockets never see it).
+        }
+
+        @Override
+        protected final void flush0() {
+            // While waiting for the socket to drain, a flush would only meet EAGAIN again: the output event will
+            // flush (level-triggered: OUT interest is on; edge-triggered: the last write met a full buffer).
+            if (isFlagSet(CustomIoOps.WRITE) && !isEdgeTriggered() || writeBlocked && isEdgeTriggered()) {
+                return;
+            }
+            super.flush0();
+        }
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            // Not made uncancellable: a non-blocking connect can be abandoned.
+            if (promise.isDone() || !ensureOpen(promise)) {
+                return;
+            }
+            try {
+                if (connectPromise != null) {
+                    throw new ConnectionPendingException();
+                }
+                boolean wasActive = isActive();
+                if (doConnect(remoteAddress, localAddress)) {
+                    remote = remoteAddress instanceof InetSocketAddress ? socket.remoteAddress() : remoteAddress;
+                    fulfillConnectPromise(promise, wasActive);
+                    return;
+                }
+                connectPromise = promise;
+                requestedRemoteAddress = remoteAddress;
+                int timeoutMillis = config().getConnectTimeoutMillis();
+                if (timeoutMillis > 0) {
+                    connectTimeoutFuture = eventLoop().schedule(() -> {
+                        ChannelPromise p = connectPromise;
+                        if (p != null && !p.isDone() && p.tryFailure(new ConnectTimeoutException(
+                                "connection timed out after " + timeoutMillis + " ms: " + remoteAddress))) {
+                            close(voidPromise());
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                promise.addListener((ChannelFutureListener) future -> {
+                    if (future.isCancelled()) {
+                        Future<?> t = connectTimeoutFuture;
+                        if (t != null) {
+                            t.cancel(false);
+                        }
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
+            } catch (Throwable t) {
+                closeIfClosed();
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+            }
+        }
+
+        private void fulfillConnectPromise(ChannelPromise promise, boolean wasActive) {
+            if (promise == null) {
+                // Closed (and the promise failed) meanwhile.
+                return;
+            }
+            active = true;
+            boolean nowActive = isActive();
+            boolean promiseSet = promise.trySuccess();
+            // Fire channelActive even if a listener of the promise closed the channel: the inactive event that
+            // the close fires must have an active one before it.
+            if (!wasActive && nowActive) {
+                pipeline().fireChannelActive();
+            }
+            if (!promiseSet) {
+                // The user cancelled the connect.
+                close(voidPromise());
+            }
+        }
+
+        private void fulfillConnectPromise(ChannelPromise promise, Throwable cause) {
+            if (promise == null) {
+                return;
+            }
+            promise.tryFailure(cause);
+            closeIfClosed();
+        }
+
+        private void finishConnect() {
+            boolean stillPending = false;
+            try {
+                boolean wasActive = isActive();
+                if (!socket.finishConnect()) {
+                    stillPending = true;
+                    return;
+                }
+                clearFlag(CustomIoOps.WRITE);
+                remote = requestedRemoteAddress instanceof InetSocketAddress
+                        ? socket.remoteAddress() : requestedRemoteAddress;
+                if (remote == null) {
+                    remote = requestedRemoteAddress;
+                }
+                local = socket.localAddress();
+                fulfillConnectPromise(connectPromise, wasActive);
+            } catch (Throwable t) {
+                fulfillConnectPromise(connectPromise, annotateConnectException(t, requestedRemoteAddress));
+            } finally {
+                if (!stillPending) {
+                    Future<?> timeout = connectTimeoutFuture;
+                    if (timeout != null) {
+                        timeout.cancel(false);
+                    }
+                    connectTimeoutFuture = null;
+                    connectPromise = null;
+                }
+            }
+        }
+    }
+
+    static boolean isAllowHalfClosure(ChannelConfig config) {
+        return config instanceof CustomSocketChannelConfig && ((CustomSocketChannelConfig) config).isAllowHalfClosure();
+    }
+}

@@ -1,0 +1,537 @@
+package dev.customtransport;
+
+import dev.customtransport.internal.Errors;
+import dev.customtransport.internal.IovArray;
+import dev.customtransport.internal.SocketFd;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.internal.StringUtil;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.Executor;
+
+/**
+ * A connected byte stream (TCP, and Unix domain stream sockets later): the read loop, the write loop with its
+ * spin budget and gathering writes, file regions, and half-closure.
+ */
+public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel implements DuplexChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
+            + StringUtil.simpleClassName(DefaultFileRegion.class) + ')';
+    /** doWrite* result: the socket buffer is full, stop spinning. */
+    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+    /** Below this many attempted bytes a short gathering write says nothing about the socket's capacity. */
+    private static final int GATHERING_LOW_THRESHOLD = 4096;
+
+    private WritableByteChannel byteChannel;
+
+    AbstractCustomStreamChannel(Channel parent, SocketFd socket, boolean active) {
+        // Peer half-close is always of interest: it is how the end of the stream is noticed early.
+        super(parent, socket, active, METADATA, CustomIoOps.READ_CLOSED);
+    }
+
+    @Override
+    public abstract CustomStreamChannelConfig config();
+
+    @Override
+    protected AbstractCustomUnsafe newUnsafe() {
+        return new StreamUnsafe();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return socket.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return socket.isOutputShutdown();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return socket.isShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        Executor closeExecutor = ((StreamUnsafe) unsafe()).prepareToClose();
+        if (closeExecutor != null) {
+            closeExecutor.execute(() -> shutdownInput0(promise));
+        } else {
+            EventLoop loop = eventLoop();
+            if (loop.inEventLoop()) {
+                shutdownInput0(promise);
+            } else {
+                loop.execute(() -> shutdownInput0(promise));
+            }
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        try {
+            socket.shutdown(true, false);
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture out = shutdownOutput();
+        if (out.isDone()) {
+            shutdownInputAfterOutput(out, promise);
+        } else {
+            out.addListener(f -> shutdownInputAfterOutput((ChannelFuture) f, promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInputAfterOutput(ChannelFuture outFuture, ChannelPromise promise) {
+        ChannelFuture in = shutdownInput();
+        if (in.isDone()) {
+            completeShutdown(outFuture, in, promise);
+        } else {
+            in.addListener(f -> completeShutdown(outFuture, (ChannelFuture) f, promise));
+        }
+    }
+
+    private static void completeShutdown(ChannelFuture out, ChannelFuture in, ChannelPromise promise) {
+        Throwable outCause = out.cause();
+        Throwable inCause = in.cause();
+        if (outCause != null) {
+            if (inCause != null && inCause != outCause) {
+                outCause.addSuppressed(inCause);
+            }
+            promise.setFailure(outCause);
+        } else if (inCause != null) {
+            promise.setFailure(inCause);
+        } else {
+            promise.setSuccess();
+        }
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        socket.shutdown(false, true);
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            return toDirect((ByteBuf) msg);
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException(
+                "unsupported message type: " + StringUtil.simpleClassName(msg) + EXPECTED_TYPES);
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        int spin = config().getWriteSpinCount();
+        do {
+            int size = in.size();
+            if (size == 0) {
+                // All written: stop waiting for the socket to drain.
+                clearFlag(CustomIoOps.WRITE);
+                return;
+            }
+            if (size > 1 && in.current() instanceof ByteBuf) {
+                spin -= writeGathering(in);
+            } else {
+                spin -= writeSingle(in, in.current());
+            }
+        } while (spin > 0);
+
+        if (spin == 0) {
+            // The spin budget is used up but the socket still takes data: give the other channels of this loop a
+            // turn and continue from the ready queue in the next iteration.
+            clearFlag(CustomIoOps.WRITE);
+            reg.markReady(CustomIoEvent.WRITABLE);
+        } else {
+            // The socket buffer is full: wait until the kernel says it drained.
+            if (isEdgeTriggered()) {
+                writeBlocked = true;
+            } else {
+                setFlag(CustomIoOps.WRITE);
+            }
+        }
+    }
+
+    private int writeSingle(ChannelOutboundBuffer in, Object msg) throws Exception {
+        if (msg instanceof ByteBuf) {
+            return writeBytes(in, (ByteBuf) msg);
+        }
+        if (msg instanceof DefaultFileRegion) {
+            return writeDefaultFileRegion(in, (DefaultFileRegion) msg);
+        }
+        if (msg instanceof FileRegion) {
+            return writeFileRegion(in, (FileRegion) msg);
+        }
+        throw new Error("unexpected message in the outbound buffer: " + StringUtil.simpleClassName(msg));
+    }
+
+    private int writeBytes(ChannelOutboundBuffer in, ByteBuf buf) throws IOException {
+        int readable = buf.readableBytes();
+        if (readable == 0) {
+            in.remove();
+            return 0;
+        }
+        long written;
+        if (buf.hasMemoryAddress()) {
+            written = socket.write(buf.memoryAddress() + buf.readerIndex(), readable);
+        } else if (buf.nioBufferCount() == 1) {
+            ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), readable);
+            written = socket.write(SocketFd.address(nio) + nio.position(), readable);
+        } else {
+            IovArray iov = reg.iovArray();
+            iov.clear();
+            iov.add(buf);
+            written = socket.writev(iov.address(), iov.count());
+        }
+        if (written <= 0) {
+            return SNDBUF_FULL;
+        }
+        in.removeBytes(written);
+        // A short write means the socket buffer filled up: another call now would only meet EAGAIN.
+        return written < readable ? SNDBUF_FULL : 1;
+    }
+
+    private int writeGathering(ChannelOutboundBuffer in) throws Exception {
+        IovArray iov = reg.iovArray();
+        iov.clear();
+        long maxBytes = config().getMaxBytesPerGatheringWrite();
+        iov.maxBytes(maxBytes);
+        in.forEachFlushedMessage(iov);
+        if (iov.count() == 0) {
+            // Only empty buffers at the head: drop them.
+            in.removeBytes(0);
+            return 0;
+        }
+        long attempted = iov.size();
+        long written = socket.writev(iov.address(), iov.count());
+        if (written <= 0) {
+            return SNDBUF_FULL;
+        }
+        adjustMaxBytesPerGatheringWrite(attempted, written, maxBytes);
+        in.removeBytes(written);
+        return written < attempted ? SNDBUF_FULL : 1;
+    }
+
+    /** Grows the gathering limit when the socket took everything, shrinks it when it took much less. */
+    private void adjustMaxBytesPerGatheringWrite(long attempted, long written, long oldMax) {
+        if (attempted == written) {
+            if (attempted << 1 > oldMax) {
+                config().setMaxBytesPerGatheringWrite(attempted << 1);
+            }
+        } else if (attempted > GATHERING_LOW_THRESHOLD && written < attempted >>> 1) {
+            config().setMaxBytesPerGatheringWrite(oldMax >>> 1);
+        }
+    }
+
+    private int writeDefaultFileRegion(ChannelOutboundBuffer in, DefaultFileRegion region) throws Exception {
+        long count = region.count();
+        long transferred = region.transferred();
+        if (transferred >= count) {
+            in.remove();
+            return 0;
+        }
+        // sendfile reads the region's file through its FileChannel, which open() creates.
+        region.open();
+        long res = socket.sendFileRaw(region, region.position() + transferred, count - transferred);
+        if (res > 0) {
+            in.progress(res);
+            if (region.transferred() >= count) {
+                in.remove();
+            }
+            return 1;
+        }
+        if (res == 0) {
+            // End of file before count: the file shrank under us.
+            validateFileRegion(region, transferred);
+            return SNDBUF_FULL;
+        }
+        if (Errors.isWouldBlock(res)) {
+            return SNDBUF_FULL;
+        }
+        throw Errors.newIoException("sendfile", (int) res);
+    }
+
+    private int writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
+        if (region.transferred() >= region.count()) {
+            in.remove();
+            return 0;
+        }
+        if (byteChannel == null) {
+            byteChannel = new SocketWritableChannel();
+        }
+        long written = region.transferTo(byteChannel, region.transferred());
+        if (written > 0) {
+            in.progress(written);
+            if (region.transferred() >= region.count()) {
+                in.remove();
+            }
+            return 1;
+        }
+        return SNDBUF_FULL;
+    }
+
+    /** What a custom {@link FileRegion} writes into: the socket, through direct memory. */
+    private final class SocketWritableChannel implements WritableByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int len = src.remaining();
+            if (len == 0) {
+                return 0;
+            }
+            int written;
+            if (src.isDirect()) {
+                written = socket.write(SocketFd.address(src) + src.position(), len);
+            } else {
+                ByteBufAllocator alloc = config().getAllocator();
+                ByteBuf tmp = alloc.directBuffer(len);
+                try {
+                    tmp.writeBytes(src.duplicate());
+                    ByteBuffer nio = tmp.internalNioBuffer(tmp.readerIndex(), len);
+                    written = socket.write(SocketFd.address(nio) + nio.position(), len);
+                } finally {
+                    tmp.release();
+                }
+            }
+            if (written > 0) {
+                src.position(src.position() + written);
+            }
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // The socket is closed with the channel, not by a file region.
+        }
+    }
+
+    /** Reads into {@code buf}: bytes read, 0 when nothing is there, -1 at the end of the stream. */
+    private int doReadBytes(ByteBuf buf) throws IOException {
+        int writable = buf.writableBytes();
+        int n;
+        if (buf.hasMemoryAddress()) {
+            n = socket.read(buf.memoryAddress() + buf.writerIndex(), writable);
+        } else {
+            ByteBuffer nio = buf.internalNioBuffer(buf.writerIndex(), writable);
+            n = socket.read(SocketFd.address(nio) + nio.position(), writable);
+        }
+        if (n > 0) {
+            buf.writerIndex(buf.writerIndex() + n);
+        }
+        return n;
+    }
+
+    /** Input is over for good: stop reading (and in level-triggered mode, stop asking). */
+    final boolean shouldBreakReadReady(ChannelConfig config) {
+        return socket.isInputShutdown() && (inputClosedSeenErrorOnRead || !isAllowHalfClosure(config));
+    }
+
+    class StreamUnsafe extends AbstractCustomUnsafe {
+        @Override
+        protected Executor prepareToClose() {
+            return null;
+        }
+
+        @Override
+        void readReady(int bits) {
+            CustomStreamChannelConfig config = config();
+            if (shouldBreakReadReady(config)) {
+                readPending = false;
+                clearFlag(CustomIoOps.READ);
+                return;
+            }
+            if (!readPending && !config.isAutoRead()) {
+                // Reading is paused: remember the edge (edge-triggered), or stop asking (level-triggered).
+                if (isEdgeTriggered()) {
+                    readReady = true;
+                } else {
+                    clearFlag(CustomIoOps.READ);
+                }
+                return;
+            }
+            ReadHandle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            ByteBufAllocator allocator = config.getAllocator();
+            handle.reset(config);
+            ByteBuf buf = null;
+            boolean close = false;
+            boolean drained = false;
+            try {
+                do {
+                    buf = handle.allocate(allocator);
+                    handle.attemptedBytesRead(buf.writableBytes());
+                    int n = doReadBytes(buf);
+                    handle.lastBytesRead(n);
+                    if (n <= 0) {
+                        buf.release();
+                        buf = null;
+                        drained = true;
+                        close = n < 0;
+                        if (close) {
+                            readPending = false;
+                        }
+                        break;
+                    }
+                    handle.incMessagesRead(1);
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                    buf = null;
+                    if (shouldBreakReadReady(config)) {
+                        // The handler shut the input or closed the channel: the fd may already be someone else's.
+                        drained = true;
+                        break;
+                    }
+                    if (!handle.maybeMoreDataToRead()) {
+                        // A short read: the socket's receive queue was empty when it returned (Linux copies all
+                        // that is queued for a non-blocking read), so a new arrival will be a new edge.
+                        drained = true;
+                    }
+                } while (handle.continueReading());
+                handle.readComplete();
+                pipeline.fireChannelReadComplete();
+                if (close) {
+                    shutdownInput(true);
+                }
+            } catch (Throwable t) {
+                handleReadException(pipeline, buf, t, close, handle);
+                drained = true;
+            } finally {
+                afterRead(drained);
+            }
+        }
+
+        private void afterRead(boolean drained) {
+            if (isEdgeTriggered()) {
+                readReady = !drained && socket.isOpen() && !socket.isInputShutdown();
+                if (readReady && (readPending || config().isAutoRead())) {
+                    // Stopped by the read budget with data left: no edge will come for it, so queue it.
+                    reg.markReady(CustomIoEvent.READABLE);
+                }
+            } else if (!readPending && !config().isAutoRead()) {
+                clearFlag(CustomIoOps.READ);
+            }
+        }
+
+        private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause, boolean close,
+                                         ReadHandle handle) {
+            if (buf != null) {
+                if (buf.isReadable()) {
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                } else {
+                    buf.release();
+                }
+            }
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+            pipeline.fireExceptionCaught(cause);
+            // An I/O error (or running out of memory) ends reading: shut the input, so that a half-closed channel
+            // does not keep polling a dead socket (netty#10434).
+            if (close || cause instanceof OutOfMemoryError || cause instanceof IOException) {
+                shutdownInput(true);
+            }
+        }
+
+        @Override
+        void readClosed() {
+            ReadHandle handle = recvBufAllocHandle();
+            handle.receivedRdHup = true;
+            // The half-close is known now; level-triggered polling would report it forever.
+            clearFlag(CustomIoOps.READ_CLOSED);
+            if (isActive()) {
+                if (readPending || config().isAutoRead()) {
+                    // Read what is left, then the end of the stream.
+                    readReady(CustomIoEvent.READABLE);
+                } else if (isEdgeTriggered()) {
+                    readReady = true;
+                }
+            } else {
+                shutdownInput(false);
+            }
+        }
+
+        void shutdownInput(boolean allDataRead) {
+            if (!socket.isInputShutdown()) {
+                if (isAllowHalfClosure(config())) {
+                    try {
+                        socket.shutdown(true, false);
+                    } catch (IOException e) {
+                        // Could not shut it: the input is effectively over anyway.
+                        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                        close(voidPromise());
+                        return;
+                    } catch (NotYetConnectedException ignored) {
+                        // Never connected: nothing to shut.
+                    }
+                    if (!readPending && !config().isAutoRead() || !isEdgeTriggered()) {
+                        clearFlag(CustomIoOps.READ);
+                    }
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    close(voidPromise());
+                    return;
+                }
+            }
+            if (allDataRead && !inputClosedSeenErrorOnRead) {
+                inputClosedSeenErrorOnRead = true;
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.customtransport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * Wraps the user's allocator handle: buffers are always direct, and "may there be more to read" is answered by
+ * this transport, not by the delegate's guess.
+ */
+final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
+    private final DirectPreferringAllocator direct = new DirectPreferringAllocator();
+    private final UncheckedBooleanSupplier maybeMoreData = this::maybeMoreDataToRead;
+    boolean receivedRdHup;
+
+    ReadHandle(RecvByteBufAllocator.ExtendedHandle delegate) {
+        super(delegate);
+    }
+
+    @Override
+    public ByteBuf allocate(ByteBufAllocator alloc) {
+        return delegate().allocate(direct.use(alloc));
+    }
+
+    /**
+     * A read that filled its buffer may have left more behind. So may any read after the peer half-closed: the
+     * end of the stream still has to be read, and in edge-triggered mode no new edge will announce it.
+     */
+    boolean maybeMoreDataToRead() {
+        return receivedRdHup || lastBytesRead() == attemptedBytesRead();
+    }
+
+    @Override
+    public boolean continueReading() {
+        return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreData);
+    }
+
+    @Override
+    public boolean continueReading(UncheckedBooleanSupplier supplier) {
+        return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(supplier);
+    }
+}

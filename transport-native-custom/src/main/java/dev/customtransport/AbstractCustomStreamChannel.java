@@ -438,8 +438,11 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                         break;
                     }
                     if (!handle.maybeMoreDataToRead()) {
-                        // A short read: the socket's receive queue was empty when it returned (Linux copies all
-                        // that is queued for a non-blocking read), so a new arrival will be a new edge.
+                        // A short read means the receive queue was empty when it returned: Linux's non-blocking
+                        // TCP and Unix stream reads stop early only once the queue ran dry (they look at signals
+                        // only then), and packets that arrived during the read sit in the socket backlog, whose
+                        // processing when the read releases the socket raises a new edge. netty#7788 concerns
+                        // reads that wait; ReadinessRegressionTest pins the no-stall behaviour.
                         drained = true;
                     }
                 } while (handle.continueReading());

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errno;
 import dev.customtransport.internal.SockAddr;
 import dev.customtransport.internal.SocketFd;
 import io.netty.channel.Channel;
@@ -10,10 +11,14 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ServerChannel;
 
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /** A listening socket: binding, listening and the accept loop. */
 public abstract class AbstractCustomServerChannel extends AbstractCustomChannel implements ServerChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final long MIN_BACKOFF_MILLIS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     AbstractCustomServerChannel(SocketFd socket) {
         super(null, socket, false, METADATA, 0);
@@ -60,6 +65,11 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
 
     private final class ServerUnsafe extends AbstractCustomUnsafe {
         private final byte[] peer = new byte[SockAddr.ADDRESS_BUFFER_SIZE];
+        /** Current pause after running out of descriptors or memory; 0 while accepting normally. */
+        private long backoffMillis;
+        private boolean acceptPaused;
+        private long lastReportNanos = System.nanoTime() - REPORT_INTERVAL_NANOS;
+        private long suppressedReports;
 
         @Override
         public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
@@ -69,6 +79,13 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
         @Override
         void readReady(int bits) {
             CustomChannelConfig config = config();
+            if (acceptPaused) {
+                // A read() during the pause re-armed the listener: disarm it again, resumeAccepting() re-checks.
+                if (!isEdgeTriggered()) {
+                    clearFlag(CustomIoOps.READ);
+                }
+                return;
+            }
             if (!readPending && !config.isAutoRead()) {
                 if (isEdgeTriggered()) {
                     readReady = true;
@@ -91,6 +108,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
                         drained = true;
                         break;
                     }
+                    backoffMillis = 0;
                     handle.lastBytesRead(1);
                     handle.incMessagesRead(1);
                     readPending = false;
@@ -109,8 +127,13 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
             }
             handle.readComplete();
             pipeline.fireChannelReadComplete();
-            if (exception != null) {
+            if (exception != null && isResourceExhaustion(exception)) {
+                pauseAccepting(exception);
+            } else if (exception != null) {
                 pipeline.fireExceptionCaught(exception);
+            }
+            if (acceptPaused) {
+                return;
             }
             if (isEdgeTriggered()) {
                 readReady = !drained && socket.isOpen();
@@ -120,6 +143,61 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
             } else if (!readPending && !config.isAutoRead()) {
                 clearFlag(CustomIoOps.READ);
             }
+        }
+
+        /**
+         * Out of descriptors (or kernel memory): the pending connection stays queued and the listener stays
+         * readable, so accepting again at once would spin. Stop listening for a while, doubling the pause while it
+         * lasts, keep the listener open, and report at most once per interval.
+         */
+        private void pauseAccepting(Throwable cause) {
+            acceptPaused = true;
+            backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+            clearFlag(CustomIoOps.READ);
+            // Kernel-reported readiness of the listener is gone for the pause; it is re-checked on resume.
+            readReady = true;
+            eventLoop().schedule(this::resumeAccepting, backoffMillis, TimeUnit.MILLISECONDS);
+            long now = System.nanoTime();
+            if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+                lastReportNanos = now;
+                long suppressed = suppressedReports;
+                suppressedReports = 0;
+                pipeline().fireExceptionCaught(suppressed == 0 ? cause : new AcceptPausedException(
+                        cause.getMessage() + " (" + suppressed + " more such failures since the last report)", cause));
+            } else {
+                suppressedReports++;
+            }
+        }
+
+        private void resumeAccepting() {
+            acceptPaused = false;
+            if (!isOpen()) {
+                return;
+            }
+            if (readPending || config().isAutoRead()) {
+                if (isEdgeTriggered()) {
+                    reg.markReady(CustomIoEvent.READABLE);
+                } else {
+                    setFlag(CustomIoOps.READ);
+                }
+            }
+        }
+    }
+
+    static boolean isResourceExhaustion(Throwable t) {
+        if (!(t instanceof NativeIoException)) {
+            return false;
+        }
+        int errno = ((NativeIoException) t).errno();
+        return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOBUFS || errno == Errno.ENOMEM;
+    }
+
+    /** Accepting is paused after repeated resource exhaustion; carries the failure that caused it. */
+    static final class AcceptPausedException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        AcceptPausedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

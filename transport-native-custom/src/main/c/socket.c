@@ -379,6 +379,20 @@ static jlong ct_send_file(JNIEnv *env, jclass clazz, jint out_fd, jobject region
     return sent;
 }
 
+/*
+ * Whether unread data is waiting, without taking it: 1 if so, 0 at the end of the stream, -errno otherwise
+ * (-EAGAIN: nothing yet). Used only after the peer half-closed while the application paused reading.
+ */
+static jint ct_peek(JNIEnv *env, jclass clazz, jint fd) {
+    (void) env; (void) clazz;
+    char byte;
+    ssize_t n;
+    do {
+        n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : (jint) n;
+}
+
 static jint ct_shutdown(JNIEnv *env, jclass clazz, jint fd, jboolean read_side, jboolean write_side) {
     (void) env; (void) clazz;
     int how;
@@ -482,6 +496,7 @@ static const JNINativeMethod ct_socket_methods[] = {
     { "writev", "(IJI)J", (void *) ct_writev },
     { "sendFile", "(ILjava/lang/Object;JJ)J", (void *) ct_send_file },
     { "shutdown", "(IZZ)I", (void *) ct_shutdown },
+    { "peek", "(I)I", (void *) ct_peek },
     { "close", "(I)I", (void *) ct_close },
     { "getOption", "(II)J", (void *) ct_get_option },
     { "setOption", "(III)I", (void *) ct_set_option },

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
@@ -308,8 +309,9 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         }
         if (!connected) {
             setFlag(CustomIoOps.WRITE);
-            markPollable();
         }
+        // Pending or already connected (loopback and Unix sockets may connect at once): poll it from now on.
+        markPollable();
         // Known even while pending, once the kernel picked the port (netty#3463).
         local = socket.localAddress();
         return connected;
@@ -421,6 +423,11 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             try {
                 if (connectPromise != null) {
                     throw new ConnectionPendingException();
+                }
+                if (remote != null) {
+                    // connect(2) on a socket whose earlier connect completed in the background does not say
+                    // EISCONN reliably, so answer from what we know.
+                    throw new AlreadyConnectedException();
                 }
                 boolean wasActive = isActive();
                 if (doConnect(remoteAddress, localAddress)) {

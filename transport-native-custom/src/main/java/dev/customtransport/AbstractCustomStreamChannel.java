@@ -497,15 +497,28 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             handle.receivedRdHup = true;
             // The half-close is known now; level-triggered polling would report it forever.
             clearFlag(CustomIoOps.READ_CLOSED);
-            if (isActive()) {
-                if (readPending || config().isAutoRead()) {
-                    // Read what is left, then the end of the stream.
-                    readReady(CustomIoEvent.READABLE);
-                } else if (isEdgeTriggered()) {
-                    readReady = true;
-                }
-            } else {
+            if (!isActive()) {
                 shutdownInput(false);
+                return;
+            }
+            if (readPending || config().isAutoRead()) {
+                // Read what is left, then the end of the stream.
+                readReady(CustomIoEvent.READABLE);
+                return;
+            }
+            // Reading is paused. Bytes must wait for read(), but if only the end of the stream is left it can be
+            // acted on now: the application learns of the half-closure without a read() it has no reason to make.
+            int pending;
+            try {
+                pending = socket.peek();
+            } catch (IOException e) {
+                pending = 1;
+            }
+            if (pending == 0) {
+                readPending = false;
+                shutdownInput(true);
+            } else if (isEdgeTriggered()) {
+                readReady = true;
             }
         }
 

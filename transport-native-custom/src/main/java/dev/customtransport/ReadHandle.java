@@ -31,9 +31,15 @@ final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements 
         return receivedRdHup || lastBytesRead() == attemptedBytesRead();
     }
 
+    /**
+     * After the peer half-closed, a read that was asked for drains the stream to its end (as Netty's epoll
+     * transport does), whatever autoRead and maxMessagesPerRead say: the end of the stream must be reached to be
+     * reported, and in edge-triggered mode nothing will announce it again.
+     */
     @Override
     public boolean continueReading() {
-        return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreData);
+        return receivedRdHup && lastBytesRead() > 0
+                || ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreData);
     }
 
     @Override

@@ -68,17 +68,33 @@ public final class SocketFd {
         return (state.get() & CLOSED) == 0;
     }
 
+    /** True once the input was shut, or the socket closed (as NIO and Netty's transports report it). */
     public boolean isInputShutdown() {
-        return (state.get() & INPUT_SHUTDOWN) != 0;
+        return (state.get() & (INPUT_SHUTDOWN | CLOSED)) != 0;
     }
 
+    /** True once the output was shut, or the socket closed. */
     public boolean isOutputShutdown() {
-        return (state.get() & OUTPUT_SHUTDOWN) != 0;
+        return (state.get() & (OUTPUT_SHUTDOWN | CLOSED)) != 0;
     }
 
     public boolean isShutdown() {
         int s = state.get();
-        return (s & (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN)) == (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN);
+        return (s & CLOSED) != 0 || (s & (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN)) == (INPUT_SHUTDOWN | OUTPUT_SHUTDOWN);
+    }
+
+    /**
+     * Whether unread data waits: 1 yes, 0 only the end of the stream, -1 nothing yet. Reads nothing.
+     */
+    public int peek() throws IOException {
+        int res = SocketNative.peek(fd);
+        if (res >= 0) {
+            return res;
+        }
+        if (Errors.isWouldBlock(res)) {
+            return -1;
+        }
+        throw Errors.newIoException("recv(MSG_PEEK)", res);
     }
 
     /** Closes the descriptor if this is the first call; later and concurrent calls do nothing. */
@@ -115,9 +131,9 @@ public final class SocketFd {
             }
         } while (!state.compareAndSet(s, s | add));
         int res = SocketNative.shutdown(fd, read, write);
-        // ENOTCONN: the peer is already gone; the side is shut either way.
-        if (res < 0 && res != -Errno.ENOTCONN) {
-            throw Errors.newIoException("shutdown", res);
+        if (res < 0) {
+            // ENOTCONN (never connected, or reset) becomes NotYetConnectedException, as NIO reports it.
+            Errors.ioResult("shutdown", res);
         }
     }
 

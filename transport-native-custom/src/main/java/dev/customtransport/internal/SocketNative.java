@@ -111,6 +111,12 @@ final class SocketNative {
      */
     static native long sendFile(int outFd, Object region, long offset, long count);
 
+    /**
+     * recv(fd, 1 byte, MSG_PEEK | MSG_DONTWAIT): 1 if unread data is waiting, 0 at the end of the stream,
+     * -errno otherwise (-EAGAIN: nothing yet). Takes nothing from the socket.
+     */
+    static native int peek(int fd);
+
     /** shutdown(2) of the read and/or write side. */
     static native int shutdown(int fd, boolean read, boolean write);
 

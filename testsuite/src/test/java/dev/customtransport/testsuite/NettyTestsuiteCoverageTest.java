@@ -1,0 +1,95 @@
+package dev.customtransport.testsuite;
+
+import dev.customtransport.ReadinessMode;
+
+import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
+import io.netty.testsuite.transport.socket.CompositeBufferGatheringWriteTest;
+import io.netty.testsuite.transport.socket.ServerSocketSuspendTest;
+import io.netty.testsuite.transport.socket.SocketAddressesTest;
+import io.netty.testsuite.transport.socket.SocketAutoReadTest;
+import io.netty.testsuite.transport.socket.SocketBufReleaseTest;
+import io.netty.testsuite.transport.socket.SocketCancelWriteTest;
+import io.netty.testsuite.transport.socket.SocketChannelNotYetConnectedTest;
+import io.netty.testsuite.transport.socket.SocketCloseForciblyTest;
+import io.netty.testsuite.transport.socket.SocketConditionalWritabilityTest;
+import io.netty.testsuite.transport.socket.SocketConnectTest;
+import io.netty.testsuite.transport.socket.SocketConnectionAttemptTest;
+import io.netty.testsuite.transport.socket.SocketDataReadInitialStateTest;
+import io.netty.testsuite.transport.socket.SocketEchoTest;
+import io.netty.testsuite.transport.socket.SocketExceptionHandlingTest;
+import io.netty.testsuite.transport.socket.SocketFileRegionTest;
+import io.netty.testsuite.transport.socket.SocketFixedLengthEchoTest;
+import io.netty.testsuite.transport.socket.SocketGatheringWriteTest;
+import io.netty.testsuite.transport.socket.SocketHalfClosedTest;
+import io.netty.testsuite.transport.socket.SocketMultipleConnectTest;
+import io.netty.testsuite.transport.socket.SocketObjectEchoTest;
+import io.netty.testsuite.transport.socket.SocketReadPendingTest;
+import io.netty.testsuite.transport.socket.SocketRstTest;
+import io.netty.testsuite.transport.socket.SocketShutdownOutputByPeerTest;
+import io.netty.testsuite.transport.socket.SocketShutdownOutputBySelfTest;
+import io.netty.testsuite.transport.socket.SocketSpdyEchoTest;
+import io.netty.testsuite.transport.socket.SocketSslClientRenegotiateTest;
+import io.netty.testsuite.transport.socket.SocketSslEchoTest;
+import io.netty.testsuite.transport.socket.SocketSslGreetingTest;
+import io.netty.testsuite.transport.socket.SocketSslSessionReuseTest;
+import io.netty.testsuite.transport.socket.SocketStartTlsTest;
+import io.netty.testsuite.transport.socket.SocketStringEchoTest;
+import io.netty.testsuite.transport.socket.TrafficShapingHandlerTest;
+import io.netty.testsuite.transport.socket.WriteBeforeRegisteredTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Every Netty testsuite class we promise to run has a concrete subclass here for each readiness mode. */
+class NettyTestsuiteCoverageTest {
+
+    /** The Netty classes this module runs (TCP, SSL and the loop; datagram and domain sockets come later). */
+    static final List<Class<?>> COVERED = Arrays.asList(
+            SocketEchoTest.class, SocketAutoReadTest.class, SocketConditionalWritabilityTest.class,
+            SocketDataReadInitialStateTest.class, SocketExceptionHandlingTest.class, SocketFileRegionTest.class,
+            SocketFixedLengthEchoTest.class, SocketMultipleConnectTest.class, SocketObjectEchoTest.class,
+            SocketReadPendingTest.class, SocketStringEchoTest.class, SocketAddressesTest.class,
+            CompositeBufferGatheringWriteTest.class, SocketCloseForciblyTest.class, SocketConnectTest.class,
+            SocketGatheringWriteTest.class, SocketHalfClosedTest.class, SocketRstTest.class,
+            SocketChannelNotYetConnectedTest.class, WriteBeforeRegisteredTest.class,
+            SocketConnectionAttemptTest.class, SocketShutdownOutputBySelfTest.class,
+            SocketShutdownOutputByPeerTest.class, SocketBufReleaseTest.class, SocketCancelWriteTest.class,
+            SocketSpdyEchoTest.class, TrafficShapingHandlerTest.class, ServerSocketSuspendTest.class,
+            SocketSslEchoTest.class, SocketSslGreetingTest.class, SocketSslClientRenegotiateTest.class,
+            SocketSslSessionReuseTest.class, SocketStartTlsTest.class,
+            AbstractSingleThreadEventLoopTest.class);
+
+    @Test
+    void everyListedNettyClassHasOneConcreteSubclassPerMode() {
+        List<String> missing = new ArrayList<>();
+        for (Class<?> netty : COVERED) {
+            for (ReadinessMode mode : ReadinessMode.values()) {
+                long n = TestClasses.nettySuiteClasses().stream()
+                        .filter(TestClasses::isConcrete)
+                        .filter(c -> TestClasses.nettyAncestor(c) == netty)
+                        .filter(c -> TestModes.hasMode(c) && TestModes.modeOf(c) == mode)
+                        .count();
+                if (n != 1) {
+                    missing.add(netty.getSimpleName() + " in " + mode + ": " + n + " subclasses");
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "Netty testsuite classes without exactly one concrete subclass per mode");
+    }
+
+    @Test
+    void noSubclassOfAnUnlistedNettyClass() {
+        List<String> unlisted = new ArrayList<>();
+        for (Class<?> c : TestClasses.nettySuiteClasses()) {
+            Class<?> netty = TestClasses.nettyAncestor(c);
+            if (!COVERED.contains(netty)) {
+                unlisted.add(c.getName() + " extends " + netty.getName());
+            }
+        }
+        assertEquals(List.of(), unlisted, "add these Netty classes to COVERED (and subclass them in both modes)");
+    }
+}

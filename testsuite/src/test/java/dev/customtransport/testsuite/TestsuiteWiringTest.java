@@ -1,0 +1,186 @@
+package dev.customtransport.testsuite;
+
+import dev.customtransport.CustomEventLoopGroup;
+import dev.customtransport.CustomServerSocketChannel;
+import dev.customtransport.CustomSocketChannel;
+import dev.customtransport.ReadinessMode;
+import dev.customtransport.testsuite.CustomSocketTestPermutation.SideFactory;
+import dev.customtransport.testsuite.CustomSocketTestPermutation.Transport;
+
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.testsuite.transport.AbstractComboTestsuiteTest;
+import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
+import io.netty.testsuite.transport.AbstractTestsuiteTest;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Keeps the wiring honest: a Netty testsuite subclass that does not override {@code newFactories()} silently runs
+ * NIO only (Netty's own {@code EpollDatagramMulticastIpv6WithIpv4AddrTest} does), and one that picks the wrong
+ * permutation runs the wrong mode.
+ */
+class TestsuiteWiringTest {
+
+    @Test
+    void scanFindsTheSuite() {
+        long concrete = TestClasses.nettySuiteClasses().stream().filter(TestClasses::isConcrete).count();
+        assertTrue(concrete >= 2L * NettyTestsuiteCoverageTest.COVERED.size(),
+                "only " + concrete + " concrete testsuite classes found in " + TestClasses.PACKAGE);
+    }
+
+    /** Statically: the {@code newFactories()} each class runs is declared by one of our classes, not by Netty. */
+    @Test
+    void everyTestsuiteSubclassDeclaresItsOwnNewFactories() {
+        List<String> bad = new ArrayList<>();
+        for (Class<?> c : TestClasses.nettySuiteClasses()) {
+            if (!AbstractComboTestsuiteTest.class.isAssignableFrom(c)
+                    && !AbstractTestsuiteTest.class.isAssignableFrom(c)) {
+                continue;
+            }
+            Class<?> declarer = TestClasses.newFactoriesDeclarer(c);
+            if (declarer == null || !declarer.getName().startsWith(TestClasses.PACKAGE + ".")) {
+                bad.add(c.getName() + " runs newFactories() of " + (declarer == null ? "nobody" : declarer.getName()));
+            }
+        }
+        assertEquals(List.of(), bad, "these classes would run Netty's NIO-only permutations");
+    }
+
+    /** Every concrete suite class names exactly one mode and goes through {@link ReadinessModeTest}. */
+    @Test
+    void everyConcreteClassHasOneModeAndTheModeExtension() {
+        List<String> bad = new ArrayList<>();
+        for (Class<?> c : TestClasses.nettySuiteClasses()) {
+            if (!TestClasses.isConcrete(c)) {
+                continue;
+            }
+            if (!ReadinessModeTest.class.isAssignableFrom(c)) {
+                bad.add(c.getName() + " does not implement ReadinessModeTest");
+            }
+            try {
+                TestModes.modeOf(c);
+            } catch (IllegalStateException e) {
+                bad.add(e.getMessage());
+            }
+            String expectedSuffix = TestModes.hasMode(c) && TestModes.modeOf(c) == ReadinessMode.LEVEL_TRIGGERED
+                    ? "LevelTest" : "EdgeTest";
+            if (!c.getSimpleName().endsWith(expectedSuffix)) {
+                bad.add(c.getName() + " should end with " + expectedSuffix + ", so reports name the mode");
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
+    /**
+     * At run time: every combo a class's {@code newFactories()} returns has our transport on at least one side (so
+     * ours x ours, ours x NIO, NIO x ours), in the class's mode, and ours x ours is among them. A single-bootstrap
+     * class's list holds ours (it may hold NIO too, as Netty's epoll lists do).
+     */
+    @TestFactory
+    Stream<DynamicTest> everyPermutationIncludesOurTransportInTheClassMode() {
+        return TestClasses.nettySuiteClasses().stream()
+                .filter(TestClasses::isConcrete)
+                .map(c -> DynamicTest.dynamicTest(c.getSimpleName(), () -> {
+                    try {
+                        checkRuntimeWiring(c);
+                    } catch (AssertionError e) {
+                        throw new AssertionError(c.getName() + ": " + e.getMessage(), e);
+                    }
+                }));
+    }
+
+    private static void checkRuntimeWiring(Class<?> c) throws Exception {
+        ReadinessMode mode = TestModes.modeOf(c);
+        assumeTrue(TestModes.isEnabled(mode), mode + " is switched off: " + TestModes.describe());
+        Object test = c.getDeclaredConstructor().newInstance();
+        if (test instanceof AbstractSingleThreadEventLoopTest) {
+            checkEventLoopTest(test, mode);
+            return;
+        }
+        List<?> factories = (List<?>) call(test, "newFactories");
+        assertFalse(factories.isEmpty(), "no permutations");
+        boolean oursOnBothSides = false;
+        boolean oursSomewhere = false;
+        for (Object f : factories) {
+            if (f instanceof BootstrapComboFactory) {
+                BootstrapComboFactory<?, ?> combo = (BootstrapComboFactory<?, ?>) f;
+                boolean server = checkSide(combo.newServerInstance(), mode, f);
+                boolean client = checkSide(combo.newClientInstance(), mode, f);
+                assertTrue(server || client, "combo without our transport: " + f);
+                oursOnBothSides |= server && client;
+            } else {
+                oursSomewhere |= checkSide(((BootstrapFactory<?>) f).newInstance(), mode, f);
+            }
+        }
+        if (test instanceof AbstractComboTestsuiteTest) {
+            assertTrue(oursOnBothSides, "no ours x ours combo in " + factories);
+        } else {
+            assertTrue(oursSomewhere, "no bootstrap of ours in " + factories);
+        }
+    }
+
+    /** {@code true} if the bootstrap is ours; checks it was made by our permutation, in the class's mode. */
+    private static boolean checkSide(AbstractBootstrap<?, ?> bootstrap, ReadinessMode mode, Object combo) {
+        SideFactory<?> side = CustomSocketTestPermutation.sideOf(bootstrap);
+        assertNotNull(side, () -> "not made by CustomSocketTestPermutation: " + bootstrap + " in " + combo);
+        if (side.transport() != Transport.CUSTOM) {
+            return false;
+        }
+        assertSame(mode, side.mode(), () -> "wrong mode in " + combo);
+        assertInstanceOf(CustomEventLoopGroup.class, bootstrap.config().group(), () -> "group of " + combo);
+        Class<?> expected = bootstrap instanceof ServerBootstrap
+                ? CustomServerSocketChannel.class : CustomSocketChannel.class;
+        assertTrue(expected.isAssignableFrom(side.channelClass()), () -> side.channelClass() + " in " + combo);
+        return true;
+    }
+
+    private static void checkEventLoopTest(Object test, ReadinessMode mode) throws Exception {
+        assertTrue((Boolean) call(test, "supportsChannelIteration"));
+        assertSame(CustomServerSocketChannel.class, call(test, "serverChannelClass"));
+        Channel ch = (Channel) call(test, "newChannel");
+        try {
+            assertInstanceOf(CustomSocketChannel.class, ch);
+        } finally {
+            ch.unsafe().closeForcibly();
+        }
+        for (String factory : new String[] {"newEventLoopGroup", "newAutoScalingEventLoopGroup"}) {
+            EventLoopGroup group = (EventLoopGroup) call(test, factory);
+            try {
+                assertInstanceOf(CustomEventLoopGroup.class, group, factory);
+            } finally {
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+
+    private static Object call(Object target, String method) throws Exception {
+        for (Class<?> k = target.getClass(); k != null; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals(method) && m.getParameterCount() == 0 && !m.isBridge()) {
+                    m.setAccessible(true);
+                    return m.invoke(target);
+                }
+            }
+        }
+        throw new NoSuchMethodException(target.getClass().getName() + "." + method + "()");
+    }
+}

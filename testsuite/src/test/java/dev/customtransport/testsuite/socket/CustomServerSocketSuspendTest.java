@@ -1,0 +1,24 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.ServerSocketSuspendTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link ServerSocketSuspendTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link ServerSocketSuspendLevelTest}, {@link ServerSocketSuspendEdgeTest}.
+ */
+public abstract class CustomServerSocketSuspendTest extends ServerSocketSuspendTest implements ReadinessModeTest {
+
+    /**
+     * {@code serverSocket()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
+        return permutation().serverSocket();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketBufReleaseTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketBufReleaseTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketBufReleaseLevelTest}, {@link SocketBufReleaseEdgeTest}.
+ */
+public abstract class CustomSocketBufReleaseTest extends SocketBufReleaseTest implements ReadinessModeTest {
+
+    /**
+     * {@code socket()}: Netty's epoll transport does not run this class;
+     * {@code socket()} is what its Netty base class uses.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return permutation().socket();
+    }
+}

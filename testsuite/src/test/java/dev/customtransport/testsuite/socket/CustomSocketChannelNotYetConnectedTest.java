@@ -1,0 +1,25 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketChannelNotYetConnectedTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketChannelNotYetConnectedTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketChannelNotYetConnectedLevelTest}, {@link SocketChannelNotYetConnectedEdgeTest}.
+ */
+public abstract class CustomSocketChannelNotYetConnectedTest extends SocketChannelNotYetConnectedTest
+        implements ReadinessModeTest {
+
+    /**
+     * {@code clientSocketWithFastOpen()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
+        return permutation().clientSocketWithFastOpen();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketEchoTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketEchoTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketEchoLevelTest}, {@link SocketEchoEdgeTest}.
+ */
+public abstract class CustomSocketEchoTest extends SocketEchoTest implements ReadinessModeTest {
+
+    /**
+     * {@code socketWithFastOpen()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return permutation().socketWithFastOpen();
+    }
+}

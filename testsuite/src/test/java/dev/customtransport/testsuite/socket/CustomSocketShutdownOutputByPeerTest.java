@@ -1,0 +1,25 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketShutdownOutputByPeerTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketShutdownOutputByPeerTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketShutdownOutputByPeerLevelTest}, {@link SocketShutdownOutputByPeerEdgeTest}.
+ */
+public abstract class CustomSocketShutdownOutputByPeerTest extends SocketShutdownOutputByPeerTest
+        implements ReadinessModeTest {
+
+    /**
+     * {@code serverSocket()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
+        return permutation().serverSocket();
+    }
+}

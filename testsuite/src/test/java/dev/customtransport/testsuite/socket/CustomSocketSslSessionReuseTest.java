@@ -1,0 +1,25 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketSslSessionReuseTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketSslSessionReuseTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketSslSessionReuseLevelTest}, {@link SocketSslSessionReuseEdgeTest}.
+ */
+public abstract class CustomSocketSslSessionReuseTest extends SocketSslSessionReuseTest implements ReadinessModeTest {
+
+    /**
+     * {@code socketWithFastOpen()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return permutation().socketWithFastOpen();
+    }
+}

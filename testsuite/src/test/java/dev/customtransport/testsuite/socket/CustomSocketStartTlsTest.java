@@ -1,0 +1,25 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketStartTlsTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link SocketStartTlsTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link SocketStartTlsLevelTest}, {@link SocketStartTlsEdgeTest}.
+ */
+public abstract class CustomSocketStartTlsTest extends SocketStartTlsTest implements ReadinessModeTest {
+
+    /**
+     * {@code socketWithFastOpen()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return permutation().socketWithFastOpen();
+    }
+}

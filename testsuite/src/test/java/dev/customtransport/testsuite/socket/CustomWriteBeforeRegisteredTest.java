@@ -1,0 +1,24 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.WriteBeforeRegisteredTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link WriteBeforeRegisteredTest} on our transport, in the readiness mode of the concrete subclass:
+ * {@link WriteBeforeRegisteredLevelTest}, {@link WriteBeforeRegisteredEdgeTest}.
+ */
+public abstract class CustomWriteBeforeRegisteredTest extends WriteBeforeRegisteredTest implements ReadinessModeTest {
+
+    /**
+     * {@code clientSocketWithFastOpen()}: the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
+        return permutation().clientSocketWithFastOpen();
+    }
+}

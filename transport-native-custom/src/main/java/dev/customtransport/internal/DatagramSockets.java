@@ -14,6 +14,10 @@ import java.util.Enumeration;
 
 /** UDP sockets: creation by family, disconnecting, multicast membership and the multicast interface. */
 public final class DatagramSockets {
+    static {
+        NativeLibrary.ensureLoaded();
+    }
+
     private DatagramSockets() { }
 
     /** A non-blocking UDP socket: IPv4 for INET, otherwise dual-stack IPv6 where the machine has it. */

@@ -246,10 +246,10 @@ public final class MessageArray {
         return SockAddr.decodeInet(scratch, len);
     }
 
-    /** sendmsg of message 0: bytes sent, 0 when the socket buffer is full; throws what it failed with. */
+    /** sendmsg of message 0: 1 when sent, 0 when the socket buffer is full; throws what it failed with. */
     public int sendOne(SocketFd socket, boolean connected) throws IOException {
         int res = DatagramNative.sendmsg(socket.intValue(), address);
-        return sendResult(res, connected, "sendmsg");
+        return sendResult(res < 0 ? res : 1, connected, "sendmsg");
     }
 
     /** sendmmsg of every message: how many were sent, 0 when the socket buffer is full. */

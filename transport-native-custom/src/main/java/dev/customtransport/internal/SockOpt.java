@@ -39,6 +39,10 @@ public enum SockOpt {
     UDP_GRO(SocketNative.UDP_GRO),
     UDP_SEGMENT(SocketNative.UDP_SEGMENT);
 
+    static {
+        NativeLibrary.ensureLoaded();
+    }
+
     private final int id;
 
     SockOpt(int id) {

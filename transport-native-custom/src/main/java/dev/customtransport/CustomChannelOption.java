@@ -81,6 +81,10 @@ public final class CustomChannelOption {
     public static final ChannelOption<Boolean> UDP_GRO = ChannelOption.valueOf("UDP_GRO");
     /** TCP_FASTOPEN: on a server, the length of the fast-open queue (Netty's own option). */
     public static final ChannelOption<Integer> TCP_FASTOPEN = ChannelOption.TCP_FASTOPEN;
-    /** TCP_FASTOPEN_CONNECT: on a client, send the first data with the SYN (Netty's own option). */
+    /**
+     * TCP_FASTOPEN_CONNECT: on a client, send the first data with the SYN (Netty's own option). Not taken by
+     * {@link CustomSocketChannel} yet: connecting with it needs the write path to keep the data queued until the
+     * connect is confirmed, which it does not do yet.
+     */
     public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT = ChannelOption.TCP_FASTOPEN_CONNECT;
 }

@@ -28,7 +28,7 @@ final class LinuxOptions {
         CustomChannelOption.TCP_CORK, CustomChannelOption.TCP_NOTSENT_LOWAT, CustomChannelOption.TCP_KEEPIDLE,
         CustomChannelOption.TCP_KEEPINTVL, CustomChannelOption.TCP_KEEPCNT, CustomChannelOption.TCP_QUICKACK,
         CustomChannelOption.IP_BIND_ADDRESS_NO_PORT, CustomChannelOption.IP_TRANSPARENT,
-        CustomChannelOption.TCP_FASTOPEN_CONNECT, CustomChannelOption.SO_BUSY_POLL,
+        CustomChannelOption.SO_BUSY_POLL,
     };
     private static final ChannelOption<?>[] TCP_SERVER_LISTED = {
         CustomChannelOption.IP_FREEBIND, CustomChannelOption.IP_TRANSPARENT, CustomChannelOption.TCP_DEFER_ACCEPT,
@@ -72,7 +72,6 @@ final class LinuxOptions {
             if (option == CustomChannelOption.IP_BIND_ADDRESS_NO_PORT) { return SockOpt.IP_BIND_ADDRESS_NO_PORT; }
             if (option == CustomChannelOption.IP_TRANSPARENT) { return SockOpt.IP_TRANSPARENT; }
             if (option == CustomChannelOption.SO_BUSY_POLL) { return SockOpt.SO_BUSY_POLL; }
-            if (option == CustomChannelOption.TCP_FASTOPEN_CONNECT) { return SockOpt.TCP_FASTOPEN_CONNECT; }
         } else if (kind == Kind.TCP_SERVER) {
             if (option == CustomChannelOption.IP_FREEBIND) { return SockOpt.IP_FREEBIND; }
             if (option == CustomChannelOption.IP_TRANSPARENT) { return SockOpt.IP_TRANSPARENT; }
@@ -122,7 +121,7 @@ final class LinuxOptions {
                 || option == CustomChannelOption.IP_BIND_ADDRESS_NO_PORT || option == CustomChannelOption.IP_TRANSPARENT
                 || option == CustomChannelOption.IP_FREEBIND || option == CustomChannelOption.SO_REUSEPORT
                 || option == CustomChannelOption.IP_RECVORIGDSTADDR || option == CustomChannelOption.IP_MULTICAST_ALL
-                || option == CustomChannelOption.UDP_GRO || option == CustomChannelOption.TCP_FASTOPEN_CONNECT;
+                || option == CustomChannelOption.UDP_GRO;
     }
 
     @SuppressWarnings("unchecked")

@@ -29,6 +29,11 @@ jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
 sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c")
+# Datagram batches, descriptor passing, splice and struct-valued options are Linux calls (recvmmsg, SO_PEERCRED,
+# splice, TCP_INFO); a BSD build brings its own datagram_*.c / unix_*.c with the same natives tables.
+case "$os" in
+    linux) sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
+esac
 for s in "$@"; do
     sources+=("$src_dir/$s")
 done

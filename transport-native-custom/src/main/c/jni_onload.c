@@ -7,7 +7,7 @@
  * mangled as JNI mangles names: '.' becomes '_' and a literal '_' becomes "_1". The unprefixed name means no
  * prefix. Here we find our own file with dladdr, decode the prefix and register.
  *
- * Nothing here calls into Java: the loader has loaded (not initialised) the three classes before System.load, so
+ * Nothing here calls into Java: the loader has loaded (not initialised) these classes before System.load, so
  * FindClass finds them in its class loader's table without running Java code. The only JNI calls are FindClass,
  * RegisterNatives, UnregisterNatives (to unwind) and exception checks.
  */
@@ -69,11 +69,13 @@ static int ct_shading_prefix(char *out, size_t out_size) {
     return out[n - 1] == '/' ? 0 : -1;
 }
 
-/* The three classes, in registration order. */
+/* The classes, in registration order. */
 static const struct ct_natives *const ct_all_natives[] = {
     &ct_system_natives,
     &ct_socket_natives,
     &ct_poller_natives,
+    &ct_datagram_natives,
+    &ct_unix_natives,
 };
 
 #define CT_CLASS_COUNT CT_ARRAY_LENGTH(ct_all_natives)

@@ -33,6 +33,27 @@
 #ifndef IP_FREEBIND
 #define IP_FREEBIND 15
 #endif
+#ifndef IP_MULTICAST_ALL
+#define IP_MULTICAST_ALL 49
+#endif
+#ifndef IPV6_MULTICAST_ALL
+#define IPV6_MULTICAST_ALL 29
+#endif
+#ifndef IP_RECVORIGDSTADDR
+#define IP_RECVORIGDSTADDR 20
+#endif
+#ifndef IPV6_RECVORIGDSTADDR
+#define IPV6_RECVORIGDSTADDR 74
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
 
 /* Indexed by the id (SocketNative.SO_RCVBUF = 1 ...). An entry left out has optname 0, which no real option has
  * (a level of 0 would not do: it is IPPROTO_IP). */
@@ -64,6 +85,21 @@ static const struct ct_sockopt ct_linux_options[] = {
     [25] = { SOL_SOCKET, SO_DOMAIN, CT_OPT_INT },
     [26] = { SOL_SOCKET, SO_TYPE, CT_OPT_INT },
     [27] = { SOL_SOCKET, SO_RCVLOWAT, CT_OPT_INT },
+    /* Datagram and multicast (DatagramNative and the datagram configs). */
+    [28] = { IPPROTO_IP, IP_MULTICAST_ALL, CT_OPT_INT },
+    [29] = { IPPROTO_IPV6, IPV6_MULTICAST_ALL, CT_OPT_INT },
+    [30] = { IPPROTO_IP, IP_MULTICAST_LOOP, CT_OPT_INT },
+    [31] = { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, CT_OPT_INT },
+    [32] = { IPPROTO_IP, IP_MULTICAST_TTL, CT_OPT_INT },
+    [33] = { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, CT_OPT_INT },
+    [34] = { IPPROTO_IPV6, IPV6_MULTICAST_IF, CT_OPT_INT },  /* an interface index */
+    [35] = { IPPROTO_IP, IP_RECVORIGDSTADDR, CT_OPT_INT },
+    [36] = { IPPROTO_IPV6, IPV6_RECVORIGDSTADDR, CT_OPT_INT },
+    [37] = { SOL_UDP, UDP_GRO, CT_OPT_INT },
+    [38] = { SOL_UDP, UDP_SEGMENT, CT_OPT_INT },             /* the socket's default GSO size */
+    [39] = { IPPROTO_IP, IP_TTL, CT_OPT_INT },
+    [40] = { SOL_SOCKET, SO_PASSCRED, CT_OPT_INT },
+    [41] = { IPPROTO_TCP, TCP_FASTOPEN_CONNECT, CT_OPT_INT },
 };
 
 int ct_sockopt_find(jint id, struct ct_sockopt *out) {

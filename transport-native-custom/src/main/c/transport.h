@@ -23,6 +23,10 @@ struct ct_natives {
 extern const struct ct_natives ct_system_natives;
 /* socket.c: SocketNative (sockets, addresses, I/O, options through sockopt.h). */
 extern const struct ct_natives ct_socket_natives;
+/* datagram_linux.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
+extern const struct ct_natives ct_datagram_natives;
+/* unix_linux.c: UnixNative (descriptor passing, credentials, splice, struct options) and Netty's unix types. */
+extern const struct ct_natives ct_unix_natives;
 /* poller_epoll.c | poller_kqueue.c, see poller.h. */
 extern const struct ct_natives ct_poller_natives;
 

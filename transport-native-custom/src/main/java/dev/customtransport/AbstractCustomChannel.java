@@ -78,9 +78,20 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         }
     }
 
-    /** The descriptor's number (for diagnostics; do not close it). */
-    public final int fd() {
-        return socket.intValue();
+    private volatile ChannelFileDescriptor fdView;
+
+    /**
+     * The socket as Netty's {@link io.netty.channel.unix.FileDescriptor} (what {@code UnixChannel.fd()} returns,
+     * so the Unix channels implement Netty's interfaces); {@code fd().intValue()} is the descriptor's number.
+     * Closing it closes the channel's socket (once).
+     */
+    public final io.netty.channel.unix.FileDescriptor fd() {
+        ChannelFileDescriptor f = fdView;
+        if (f == null) {
+            f = new ChannelFileDescriptor(socket);
+            fdView = f;
+        }
+        return f;
     }
 
     @Override
@@ -522,6 +533,6 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     }
 
     static boolean isAllowHalfClosure(ChannelConfig config) {
-        return config instanceof CustomSocketChannelConfig && ((CustomSocketChannelConfig) config).isAllowHalfClosure();
+        return config instanceof CustomStreamChannelConfig && ((CustomStreamChannelConfig) config).isAllowHalfClosure();
     }
 }

@@ -35,7 +35,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(ByteBuf.class) + ", "
             + StringUtil.simpleClassName(DefaultFileRegion.class) + ')';
     /** doWrite* result: the socket buffer is full, stop spinning. */
-    private static final int SNDBUF_FULL = Integer.MAX_VALUE;
+    static final int SNDBUF_FULL = Integer.MAX_VALUE;
     /** Below this many attempted bytes a short gathering write says nothing about the socket's capacity. */
     private static final int GATHERING_LOW_THRESHOLD = 4096;
 
@@ -214,6 +214,14 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         if (msg instanceof FileRegion) {
             return writeFileRegion(in, (FileRegion) msg);
         }
+        return writeOther(in, msg);
+    }
+
+    /**
+     * Writes a message type a subclass lets through {@code filterOutboundMessage} (a Unix socket's
+     * {@code FileDescriptor}): 1 when written and removed, {@link #SNDBUF_FULL} when the socket buffer is full.
+     */
+    int writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
         throw new Error("unexpected message in the outbound buffer: " + StringUtil.simpleClassName(msg));
     }
 

@@ -16,23 +16,29 @@ import java.util.Map;
 /** The configuration of a {@link CustomServerSocketChannel}. SO_REUSEADDR is on by default, as in NIO. */
 public final class CustomServerSocketChannelConfig extends CustomChannelConfig implements ServerSocketChannelConfig {
     private final SocketFd socket;
+    private final LinuxOptions linux;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
     CustomServerSocketChannelConfig(CustomServerSocketChannel channel, SocketFd socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
         this.socket = socket;
+        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP_SERVER);
         setReuseAddress(true);
     }
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_REUSEADDR,
-                ChannelOption.SO_BACKLOG, CustomChannelOption.SO_REUSEPORT);
+        return getOptions(getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_REUSEADDR,
+                ChannelOption.SO_BACKLOG, CustomChannelOption.SO_REUSEPORT), linux.listed());
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
+        Object linuxValue = linux.get(option);
+        if (linuxValue != LinuxOptions.UNHANDLED) {
+            return (T) linuxValue;
+        }
         if (option == ChannelOption.SO_RCVBUF) {
             return (T) Integer.valueOf(getReceiveBufferSize());
         }
@@ -51,6 +57,9 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     @Override
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
+        if (linux.set(option, value)) {
+            return true;
+        }
         if (option == ChannelOption.SO_RCVBUF) {
             setReceiveBufferSize((Integer) value);
         } else if (option == ChannelOption.SO_REUSEADDR) {

@@ -43,6 +43,17 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
         return config;
     }
 
+    /** The kernel's TCP_INFO for this connection, into a new {@link CustomTcpInfo}. */
+    public CustomTcpInfo tcpInfo() {
+        return tcpInfo(new CustomTcpInfo());
+    }
+
+    /** The kernel's TCP_INFO for this connection, into {@code info}, which is returned. */
+    public CustomTcpInfo tcpInfo(CustomTcpInfo info) {
+        dev.customtransport.internal.SockOpt.tcpInfo(socket, info.info);
+        return info;
+    }
+
     @Override
     public ServerSocketChannel parent() {
         return (ServerSocketChannel) super.parent();

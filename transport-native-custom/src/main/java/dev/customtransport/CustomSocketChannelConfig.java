@@ -20,11 +20,13 @@ import java.util.Map;
  */
 public final class CustomSocketChannelConfig extends CustomStreamChannelConfig implements SocketChannelConfig {
     private final SocketFd socket;
+    private final LinuxOptions linux;
     private volatile boolean allowHalfClosure;
 
     CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket) {
         super(channel, new AdaptiveRecvByteBufAllocator());
         this.socket = socket;
+        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP);
         if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
             setTcpNoDelay(true);
         }
@@ -33,15 +35,19 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF,
+        return getOptions(getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF,
                 ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE, ChannelOption.SO_REUSEADDR,
                 ChannelOption.SO_LINGER, ChannelOption.IP_TOS, ChannelOption.ALLOW_HALF_CLOSURE,
-                CustomChannelOption.SO_REUSEPORT);
+                CustomChannelOption.SO_REUSEPORT), linux.listed());
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
+        Object linuxValue = linux.get(option);
+        if (linuxValue != LinuxOptions.UNHANDLED) {
+            return (T) linuxValue;
+        }
         if (option == ChannelOption.SO_RCVBUF) {
             return (T) Integer.valueOf(getReceiveBufferSize());
         }
@@ -75,6 +81,9 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     @Override
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
+        if (linux.set(option, value)) {
+            return true;
+        }
         if (option == ChannelOption.SO_RCVBUF) {
             setReceiveBufferSize((Integer) value);
         } else if (option == ChannelOption.SO_SNDBUF) {

@@ -101,6 +101,7 @@ public final class NativeLibrary {
                 loadFile(Paths.get(explicit).toAbsolutePath());
             }
             verify();
+            NettyUnix.register();
             return null;
         } catch (Throwable t) {
             String reason = t instanceof LoadFailure ? t.getMessage() : String.valueOf(t);
@@ -116,7 +117,9 @@ public final class NativeLibrary {
      * it finds them in this class loader's table and never has to run Java code from inside JNI_OnLoad.
      */
     private static void preloadNativeClasses() {
-        Class<?>[] classes = { SystemNative.class, SocketNative.class, EpollNative.class };
+        Class<?>[] classes = {
+            SystemNative.class, SocketNative.class, EpollNative.class, DatagramNative.class, UnixNative.class,
+        };
         for (Class<?> c : classes) {
             if (c.getClassLoader() != NativeLibrary.class.getClassLoader()) {
                 throw new LoadFailure(c.getName() + " comes from another class loader than " + UNSHADED_NAME);

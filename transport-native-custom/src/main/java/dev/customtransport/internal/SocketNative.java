@@ -55,7 +55,21 @@ final class SocketNative {
     static final int SO_DOMAIN = 25;
     static final int SO_TYPE = 26;
     static final int SO_RCVLOWAT = 27;
-    static final int OPTION_COUNT = 28;
+    static final int IP_MULTICAST_ALL = 28;
+    static final int IPV6_MULTICAST_ALL = 29;
+    static final int IP_MULTICAST_LOOP = 30;
+    static final int IPV6_MULTICAST_LOOP = 31;
+    static final int IP_MULTICAST_TTL = 32;
+    static final int IPV6_MULTICAST_HOPS = 33;
+    static final int IPV6_MULTICAST_IF = 34;
+    static final int IP_RECVORIGDSTADDR = 35;
+    static final int IPV6_RECVORIGDSTADDR = 36;
+    static final int UDP_GRO = 37;
+    static final int UDP_SEGMENT = 38;
+    static final int IP_TTL = 39;
+    static final int SO_PASSCRED = 40;
+    static final int TCP_FASTOPEN_CONNECT = 41;
+    static final int OPTION_COUNT = 42;
 
     // Indexes into the array filled by limits(int[]).
     static final int L_IOV_MAX = 0;

@@ -1,0 +1,463 @@
+/*
+ * UnixNative (Linux): what Unix domain sockets and Linux add to plain sockets (descriptor passing, peer credentials,
+ * splice and pipes, raw and struct-valued options, TCP_INFO, TCP_MD5SIG), and the natives of Netty's own unix
+ * types (io.netty.channel.unix.FileDescriptor, Errors, Limits) so that applications can keep using those types
+ * with our channels when Netty's epoll library is not loaded. Every native is one syscall, result or -errno.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "transport.h"
+
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+#ifndef UIO_MAXIOV
+#define UIO_MAXIOV 1024
+#endif
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
+
+/* The most descriptors one received message may carry here; more are reported with MSG_CTRUNC. */
+#define CT_MAX_FDS_PER_MESSAGE 16
+
+/* --- descriptor passing --------------------------------------------------------------------------------------- */
+
+/* sendmsg of one byte carrying `fd` as SCM_RIGHTS: 1, or -errno. */
+static jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
+    (void) env; (void) clazz;
+    char data = 0;
+    struct iovec iov = { &data, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr hdr;
+    memset(&hdr, 0, sizeof(hdr));
+    hdr.msg_iov = &iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_control = control.buf;
+    hdr.msg_controllen = sizeof(control.buf);
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&hdr);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    int value = fd;
+    memcpy(CMSG_DATA(cm), &value, sizeof(value));
+    return (jint) ct_result(sendmsg(socket_fd, &hdr, MSG_NOSIGNAL));
+}
+
+/*
+ * recvmsg of one byte with room for CT_MAX_FDS_PER_MESSAGE descriptors (MSG_CMSG_CLOEXEC). Returns the bytes
+ * received (0 at the end of the stream) or -errno; out[0] = the number of descriptors received, out[1] = the
+ * msg_flags (MSG_CTRUNC: some were dropped), out[2..] = the descriptors, which the caller now owns.
+ */
+static jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out) {
+    (void) clazz;
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 2 + CT_MAX_FDS_PER_MESSAGE) {
+        return -EINVAL;
+    }
+    char data;
+    struct iovec iov = { &data, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * CT_MAX_FDS_PER_MESSAGE)];
+        struct cmsghdr align;
+    } control;
+    struct msghdr hdr;
+    memset(&hdr, 0, sizeof(hdr));
+    hdr.msg_iov = &iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_control = control.buf;
+    hdr.msg_controllen = sizeof(control.buf);
+    ssize_t n = recvmsg(socket_fd, &hdr, MSG_CMSG_CLOEXEC);
+    CT_RETURN_IF_FAILED(n);
+    jint result[2 + CT_MAX_FDS_PER_MESSAGE];
+    jint count = 0;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&hdr); cm != NULL; cm = CMSG_NXTHDR(&hdr, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        size_t fds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < fds && count < CT_MAX_FDS_PER_MESSAGE; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            result[2 + count++] = fd;
+        }
+    }
+    result[0] = count;
+    result[1] = hdr.msg_flags;
+    (*env)->SetIntArrayRegion(env, out, 0, 2 + count, result);
+    return (jint) n;
+}
+
+/* SO_PEERCRED into out[0..2] = pid, uid, gid. */
+static jint ct_peer_credentials(JNIEnv *env, jclass clazz, jint fd, jintArray out) {
+    (void) clazz;
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    CT_RETURN_IF_FAILED(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len));
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 3) {
+        return -EINVAL;
+    }
+    jint values[3] = { (jint) cred.pid, (jint) cred.uid, (jint) cred.gid };
+    (*env)->SetIntArrayRegion(env, out, 0, 3, values);
+    return 0;
+}
+
+/* --- splice and pipes ----------------------------------------------------------------------------------------- */
+
+/* splice(2), non-blocking; an offset < 0 means "the descriptor's own position" (NULL). */
+static jint ct_splice(JNIEnv *env, jclass clazz, jint fd_in, jlong off_in, jint fd_out, jlong off_out, jint len) {
+    (void) env; (void) clazz;
+    if (len < 0) {
+        return -EINVAL;
+    }
+    loff_t in = (loff_t) off_in;
+    loff_t outo = (loff_t) off_out;
+    return (jint) ct_result(splice(fd_in, off_in < 0 ? NULL : &in, fd_out, off_out < 0 ? NULL : &outo,
+                                   (size_t) len, SPLICE_F_NONBLOCK | SPLICE_F_MOVE));
+}
+
+/* pipe2(O_NONBLOCK | O_CLOEXEC) into out[0] (read end), out[1] (write end). */
+static jint ct_pipe(JNIEnv *env, jclass clazz, jintArray out) {
+    (void) clazz;
+    int fds[2];
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 2) {
+        return -EINVAL;
+    }
+    CT_RETURN_IF_FAILED(pipe2(fds, O_NONBLOCK | O_CLOEXEC));
+    jint values[2] = { fds[0], fds[1] };
+    (*env)->SetIntArrayRegion(env, out, 0, 2, values);
+    return 0;
+}
+
+/* --- options with struct values ------------------------------------------------------------------------------- */
+
+/* getsockopt(level, name) into `length` bytes of native memory: the length the kernel wrote, or -errno. */
+static jint ct_get_raw_option(JNIEnv *env, jclass clazz, jint fd, jint level, jint name, jlong address, jint length) {
+    (void) env; (void) clazz;
+    if (length < 0) {
+        return -EINVAL;
+    }
+    socklen_t len = (socklen_t) length;
+    CT_RETURN_IF_FAILED(getsockopt(fd, level, name, CT_PTR(address), &len));
+    return (jint) len;
+}
+
+static jint ct_set_raw_option(JNIEnv *env, jclass clazz, jint fd, jint level, jint name, jlong address, jint length) {
+    (void) env; (void) clazz;
+    if (length < 0) {
+        return -EINVAL;
+    }
+    return (jint) ct_result(setsockopt(fd, level, name, CT_PTR(address), (socklen_t) length));
+}
+
+/* TCP_INFO, in the order of CustomTcpInfo's fields, into out[32]. */
+static jint ct_tcp_info(JNIEnv *env, jclass clazz, jint fd, jlongArray out) {
+    (void) clazz;
+    struct tcp_info ti;
+    socklen_t len = sizeof(ti);
+    memset(&ti, 0, sizeof(ti));
+    CT_RETURN_IF_FAILED(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+    const jlong values[] = {
+        ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_retransmits, ti.tcpi_probes, ti.tcpi_backoff, ti.tcpi_options,
+        ti.tcpi_snd_wscale, ti.tcpi_rcv_wscale, ti.tcpi_rto, ti.tcpi_ato, ti.tcpi_snd_mss, ti.tcpi_rcv_mss,
+        ti.tcpi_unacked, ti.tcpi_sacked, ti.tcpi_lost, ti.tcpi_retrans, ti.tcpi_fackets, ti.tcpi_last_data_sent,
+        ti.tcpi_last_ack_sent, ti.tcpi_last_data_recv, ti.tcpi_last_ack_recv, ti.tcpi_pmtu, ti.tcpi_rcv_ssthresh,
+        ti.tcpi_rtt, ti.tcpi_rttvar, ti.tcpi_snd_ssthresh, ti.tcpi_snd_cwnd, ti.tcpi_advmss, ti.tcpi_reordering,
+        ti.tcpi_rcv_rtt, ti.tcpi_rcv_space, ti.tcpi_total_retrans,
+    };
+    if (out == NULL || (*env)->GetArrayLength(env, out) < CT_ARRAY_LENGTH(values)) {
+        return -EINVAL;
+    }
+    (*env)->SetLongArrayRegion(env, out, 0, CT_ARRAY_LENGTH(values), values);
+    return 0;
+}
+
+/* TCP_MD5SIG for one peer: `ip` is 4 or 16 bytes (mapped on an IPv6 socket); an empty key removes it. */
+static jint ct_set_tcp_md5sig(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint scope_id, jbyteArray key) {
+    (void) clazz;
+    struct tcp_md5sig sig;
+    memset(&sig, 0, sizeof(sig));
+    if (ip == NULL) {
+        return -EINVAL;
+    }
+    jsize ip_len = (*env)->GetArrayLength(env, ip);
+    if (ip_len == 4) {
+        struct sockaddr_in *in4 = (struct sockaddr_in *) &sig.tcpm_addr;
+        in4->sin_family = AF_INET;
+        (*env)->GetByteArrayRegion(env, ip, 0, 4, (jbyte *) &in4->sin_addr.s_addr);
+    } else if (ip_len == 16) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &sig.tcpm_addr;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_scope_id = (uint32_t) scope_id;
+        (*env)->GetByteArrayRegion(env, ip, 0, 16, (jbyte *) in6->sin6_addr.s6_addr);
+    } else {
+        return -EINVAL;
+    }
+    if (key != NULL) {
+        jsize key_len = (*env)->GetArrayLength(env, key);
+        if (key_len > TCP_MD5SIG_MAXKEYLEN) {
+            return -EINVAL;
+        }
+        sig.tcpm_keylen = (uint16_t) key_len;
+        (*env)->GetByteArrayRegion(env, key, 0, key_len, (jbyte *) sig.tcpm_key);
+    }
+    return (jint) ct_result(setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &sig, sizeof(sig)));
+}
+
+static void ct_unix_constants(JNIEnv *env, jclass clazz, jintArray out) {
+    (void) clazz;
+    const jint values[] = {
+        CT_MAX_FDS_PER_MESSAGE, MSG_CTRUNC, TCP_MD5SIG_MAXKEYLEN,
+    };
+    (*env)->SetIntArrayRegion(env, out, 0, CT_ARRAY_LENGTH(values), values);
+}
+
+/* --- io.netty.channel.unix.FileDescriptor, Errors and Limits -------------------------------------------------- */
+/*
+ * The signatures and results are those the Java code of netty-transport-native-unix-common expects (it checks
+ * for negative errno values itself). Registering them on a class whose natives Netty's epoll library registered
+ * first is harmless: both implementations do the same syscall and return the same thing.
+ */
+
+static jint ct_nfd_open(JNIEnv *env, jclass clazz, jstring path) {
+    (void) clazz;
+    if (path == NULL) {
+        return -EINVAL;
+    }
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    if (p == NULL) {
+        return -ENOMEM;
+    }
+    /* As Netty opens it: a file to write (splice into) from the start. */
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int err = errno;
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    return fd < 0 ? -err : fd;
+}
+
+static jint ct_nfd_close(JNIEnv *env, jclass clazz, jint fd) {
+    (void) env; (void) clazz;
+    /* EINTR: on Linux the descriptor is released anyway (see socket.c's close). */
+    if (close(fd) < 0 && errno != EINTR) {
+        return -errno;
+    }
+    return 0;
+}
+
+static jint ct_nfd_write(JNIEnv *env, jclass clazz, jint fd, jobject buf, jint pos, jint limit) {
+    (void) clazz;
+    char *base = buf == NULL ? NULL : (*env)->GetDirectBufferAddress(env, buf);
+    if (base == NULL || limit < pos) {
+        return -EINVAL;
+    }
+    return (jint) ct_result(write(fd, base + pos, (size_t) (limit - pos)));
+}
+
+static jint ct_nfd_write_address(JNIEnv *env, jclass clazz, jint fd, jlong address, jint pos, jint limit) {
+    (void) env; (void) clazz;
+    if (limit < pos) {
+        return -EINVAL;
+    }
+    return (jint) ct_result(write(fd, (char *) CT_PTR(address) + pos, (size_t) (limit - pos)));
+}
+
+static jlong ct_nfd_writev(JNIEnv *env, jclass clazz, jint fd, jobjectArray buffers, jint offset, jint length,
+                           jlong max_bytes) {
+    (void) clazz;
+    struct iovec iov[IOV_MAX];
+    if (buffers == NULL || length < 0 || length > IOV_MAX) {
+        return -EINVAL;
+    }
+    int count = 0;
+    jlong total = 0;
+    for (jint i = offset; i < offset + length && total < max_bytes; i++) {
+        jobject b = (*env)->GetObjectArrayElement(env, buffers, i);
+        if (b == NULL) {
+            return -EINVAL;
+        }
+        char *base = (*env)->GetDirectBufferAddress(env, b);
+        jclass bc = (*env)->GetObjectClass(env, b);
+        jmethodID position = (*env)->GetMethodID(env, bc, "position", "()I");
+        jmethodID limit = (*env)->GetMethodID(env, bc, "limit", "()I");
+        jint p = position == NULL ? 0 : (*env)->CallIntMethod(env, b, position);
+        jint l = limit == NULL ? 0 : (*env)->CallIntMethod(env, b, limit);
+        (*env)->DeleteLocalRef(env, bc);
+        (*env)->DeleteLocalRef(env, b);
+        if (base == NULL || (*env)->ExceptionCheck(env)) {
+            return -EINVAL;
+        }
+        jlong len = l - p;
+        if (total + len > max_bytes) {
+            len = max_bytes - total;
+        }
+        iov[count].iov_base = base + p;
+        iov[count].iov_len = (size_t) len;
+        count++;
+        total += len;
+    }
+    return ct_result(writev(fd, iov, count));
+}
+
+static jlong ct_nfd_writev_addresses(JNIEnv *env, jclass clazz, jint fd, jlong address, jint length) {
+    (void) env; (void) clazz;
+    return ct_result(writev(fd, CT_PTR(address), length));
+}
+
+static jint ct_nfd_read(JNIEnv *env, jclass clazz, jint fd, jobject buf, jint pos, jint limit) {
+    (void) clazz;
+    char *base = buf == NULL ? NULL : (*env)->GetDirectBufferAddress(env, buf);
+    if (base == NULL || limit < pos) {
+        return -EINVAL;
+    }
+    return (jint) ct_result(read(fd, base + pos, (size_t) (limit - pos)));
+}
+
+static jint ct_nfd_read_address(JNIEnv *env, jclass clazz, jint fd, jlong address, jint pos, jint limit) {
+    (void) env; (void) clazz;
+    if (limit < pos) {
+        return -EINVAL;
+    }
+    return (jint) ct_result(read(fd, (char *) CT_PTR(address) + pos, (size_t) (limit - pos)));
+}
+
+static jlong ct_nfd_new_pipe(JNIEnv *env, jclass clazz) {
+    (void) env; (void) clazz;
+    int fds[2];
+    CT_RETURN_IF_FAILED(pipe2(fds, O_NONBLOCK | O_CLOEXEC));
+    return ((jlong) fds[0] << 32) | (uint32_t) fds[1];
+}
+
+static const JNINativeMethod ct_netty_fd_methods[] = {
+    { "open", "(Ljava/lang/String;)I", (void *) ct_nfd_open },
+    { "close", "(I)I", (void *) ct_nfd_close },
+    { "write", "(ILjava/nio/ByteBuffer;II)I", (void *) ct_nfd_write },
+    { "writeAddress", "(IJII)I", (void *) ct_nfd_write_address },
+    { "writev", "(I[Ljava/nio/ByteBuffer;IIJ)J", (void *) ct_nfd_writev },
+    { "writevAddresses", "(IJI)J", (void *) ct_nfd_writev_addresses },
+    { "read", "(ILjava/nio/ByteBuffer;II)I", (void *) ct_nfd_read },
+    { "readAddress", "(IJII)I", (void *) ct_nfd_read_address },
+    { "newPipe", "()J", (void *) ct_nfd_new_pipe },
+};
+
+#define CT_ERRNO_GETTER(fn, value) \
+    static jint fn(JNIEnv *env, jclass clazz) { (void) env; (void) clazz; return (value); }
+
+CT_ERRNO_GETTER(ct_e_enoent, ENOENT)
+CT_ERRNO_GETTER(ct_e_ebadf, EBADF)
+CT_ERRNO_GETTER(ct_e_epipe, EPIPE)
+CT_ERRNO_GETTER(ct_e_econnreset, ECONNRESET)
+CT_ERRNO_GETTER(ct_e_enotconn, ENOTCONN)
+CT_ERRNO_GETTER(ct_e_eagain, EAGAIN)
+CT_ERRNO_GETTER(ct_e_ewouldblock, EWOULDBLOCK)
+CT_ERRNO_GETTER(ct_e_einprogress, EINPROGRESS)
+CT_ERRNO_GETTER(ct_e_econnrefused, ECONNREFUSED)
+CT_ERRNO_GETTER(ct_e_eisconn, EISCONN)
+CT_ERRNO_GETTER(ct_e_ealready, EALREADY)
+CT_ERRNO_GETTER(ct_e_enetunreach, ENETUNREACH)
+CT_ERRNO_GETTER(ct_e_ehostunreach, EHOSTUNREACH)
+
+static jstring ct_e_str_error(JNIEnv *env, jclass clazz, jint err) {
+    (void) clazz;
+    char buf[256];
+    char text[256];
+    /* GNU strerror_r (build.sh compiles with _GNU_SOURCE): the text may or may not be in buf. */
+    const char *found = strerror_r(err, buf, sizeof(buf));
+    if (found == NULL) {
+        found = "unknown error";
+    }
+    size_t i = 0;
+    for (; found[i] != '\0' && i < sizeof(text) - 1; i++) {
+        unsigned char c = (unsigned char) found[i];
+        text[i] = (char) (c < 0x20 || c > 0x7e ? '?' : c); /* modified UTF-8 wants ASCII here */
+    }
+    text[i] = '\0';
+    return (*env)->NewStringUTF(env, text);
+}
+
+static const JNINativeMethod ct_netty_errors_methods[] = {
+    { "errnoENOENT", "()I", (void *) ct_e_enoent },
+    { "errnoEBADF", "()I", (void *) ct_e_ebadf },
+    { "errnoEPIPE", "()I", (void *) ct_e_epipe },
+    { "errnoECONNRESET", "()I", (void *) ct_e_econnreset },
+    { "errnoENOTCONN", "()I", (void *) ct_e_enotconn },
+    { "errnoEAGAIN", "()I", (void *) ct_e_eagain },
+    { "errnoEWOULDBLOCK", "()I", (void *) ct_e_ewouldblock },
+    { "errnoEINPROGRESS", "()I", (void *) ct_e_einprogress },
+    { "errorECONNREFUSED", "()I", (void *) ct_e_econnrefused },
+    { "errorEISCONN", "()I", (void *) ct_e_eisconn },
+    { "errorEALREADY", "()I", (void *) ct_e_ealready },
+    { "errorENETUNREACH", "()I", (void *) ct_e_enetunreach },
+    { "errorEHOSTUNREACH", "()I", (void *) ct_e_ehostunreach },
+    { "strError", "(I)Ljava/lang/String;", (void *) ct_e_str_error },
+};
+
+static jlong ct_l_ssize_max(JNIEnv *env, jclass clazz) { (void) env; (void) clazz; return SSIZE_MAX; }
+static jint ct_l_iov_max(JNIEnv *env, jclass clazz) { (void) env; (void) clazz; return IOV_MAX; }
+static jint ct_l_uio_max_iov(JNIEnv *env, jclass clazz) { (void) env; (void) clazz; return UIO_MAXIOV; }
+static jint ct_l_sizeof_jlong(JNIEnv *env, jclass clazz) { (void) env; (void) clazz; return sizeof(jlong); }
+static jint ct_l_sun_path_size(JNIEnv *env, jclass clazz) {
+    (void) env; (void) clazz;
+    return (jint) sizeof(((struct sockaddr_un *) 0)->sun_path);
+}
+
+static const JNINativeMethod ct_netty_limits_methods[] = {
+    { "ssizeMax", "()J", (void *) ct_l_ssize_max },
+    { "iovMax", "()I", (void *) ct_l_iov_max },
+    { "uioMaxIov", "()I", (void *) ct_l_uio_max_iov },
+    { "sizeOfjlong", "()I", (void *) ct_l_sizeof_jlong },
+    { "udsSunPathSize", "()I", (void *) ct_l_sun_path_size },
+};
+
+/*
+ * Binds the natives above to the classes Java passes (Netty's FileDescriptor, ErrorsStaticallyReferencedJniMethods
+ * and LimitsStaticallyReferencedJniMethods, wherever a user's shading put them; null skips one). Called from Java
+ * after loading, never from JNI_OnLoad, because it takes classes Java has already resolved. 0, or -1 with the
+ * NoSuchMethodError pending (the Netty version does not match).
+ */
+static jint ct_register_netty_unix(JNIEnv *env, jclass clazz, jclass fd_class, jclass errors_class,
+                                   jclass limits_class) {
+    (void) clazz;
+    if (fd_class != NULL && (*env)->RegisterNatives(env, fd_class, ct_netty_fd_methods,
+                                                    CT_ARRAY_LENGTH(ct_netty_fd_methods)) != JNI_OK) {
+        return -1;
+    }
+    if (errors_class != NULL && (*env)->RegisterNatives(env, errors_class, ct_netty_errors_methods,
+                                                        CT_ARRAY_LENGTH(ct_netty_errors_methods)) != JNI_OK) {
+        return -1;
+    }
+    if (limits_class != NULL && (*env)->RegisterNatives(env, limits_class, ct_netty_limits_methods,
+                                                        CT_ARRAY_LENGTH(ct_netty_limits_methods)) != JNI_OK) {
+        return -1;
+    }
+    return 0;
+}
+
+static const JNINativeMethod ct_unix_methods[] = {
+    { "constants", "([I)V", (void *) ct_unix_constants },
+    { "sendFd", "(II)I", (void *) ct_send_fd },
+    { "recvFds", "(I[I)I", (void *) ct_recv_fds },
+    { "peerCredentials", "(I[I)I", (void *) ct_peer_credentials },
+    { "splice", "(IJIJI)I", (void *) ct_splice },
+    { "pipe", "([I)I", (void *) ct_pipe },
+    { "getRawOption", "(IIIJI)I", (void *) ct_get_raw_option },
+    { "setRawOption", "(IIIJI)I", (void *) ct_set_raw_option },
+    { "tcpInfo", "(I[J)I", (void *) ct_tcp_info },
+    { "setTcpMd5Sig", "(I[BI[B)I", (void *) ct_set_tcp_md5sig },
+    { "registerNettyUnix", "(Ljava/lang/Class;Ljava/lang/Class;Ljava/lang/Class;)I", (void *) ct_register_netty_unix },
+};
+
+const struct ct_natives ct_unix_natives = {
+    "dev/customtransport/internal/UnixNative", ct_unix_methods, CT_ARRAY_LENGTH(ct_unix_methods),
+};

@@ -1,0 +1,224 @@
+package dev.customtransport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.PeerCredentials;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Unix domain sockets: echo, socket-file removal, descriptor passing, credentials, datagrams; both modes. */
+class DomainSocketTest {
+    private static final long TIMEOUT = 10;
+    private EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Channel ch : channels) {
+            ch.close().sync();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    static final class Inbox extends ChannelInboundHandlerAdapter {
+        final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            messages.add(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            messages.add(cause);
+        }
+
+        Object take() throws InterruptedException {
+            Object o = messages.poll(TIMEOUT, TimeUnit.SECONDS);
+            assertNotNull(o, "nothing within " + TIMEOUT + " s");
+            return o;
+        }
+    }
+
+    private Channel server(ReadinessMode mode, DomainSocketAddress address, Inbox inbox, DomainSocketReadMode read)
+            throws Exception {
+        group = new CustomEventLoopGroup(2, mode);
+        Channel ch = new ServerBootstrap().group(group).channel(CustomServerDomainSocketChannel.class)
+                .childOption(CustomChannelOption.DOMAIN_SOCKET_READ_MODE, read)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(inbox);
+                        channels.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        channels.add(ch);
+        return ch;
+    }
+
+    private CustomDomainSocketChannel client(DomainSocketAddress address, Inbox inbox) throws Exception {
+        CustomDomainSocketChannel ch = (CustomDomainSocketChannel) new Bootstrap().group(group)
+                .channel(CustomDomainSocketChannel.class).handler(inbox).connect(address).sync().channel();
+        channels.add(ch);
+        return ch;
+    }
+
+    private static byte[] take(Inbox inbox, int n) throws InterruptedException {
+        ByteBuf all = Unpooled.buffer();
+        while (all.readableBytes() < n) {
+            Object o = inbox.take();
+            assertInstanceOf(ByteBuf.class, o);
+            all.writeBytes((ByteBuf) o);
+            ((ByteBuf) o).release();
+        }
+        byte[] out = new byte[all.readableBytes()];
+        all.readBytes(out);
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void bytesBothWaysOverAPathAndTheFileIsRemovedOnClose(ReadinessMode mode) throws Exception {
+        Path path = dir.resolve("s.sock");
+        DomainSocketAddress address = new DomainSocketAddress(path.toFile());
+        Inbox server = new Inbox();
+        Channel listener = server(mode, address, server, DomainSocketReadMode.BYTES);
+        assertEquals(address, listener.localAddress());
+        assertTrue(Files.exists(path));
+        Inbox clientInbox = new Inbox();
+        CustomDomainSocketChannel client = client(address, clientInbox);
+        assertEquals(address, client.remoteAddress());
+        byte[] data = new byte[256 * 1024];
+        ThreadLocalRandom.current().nextBytes(data);
+        client.writeAndFlush(Unpooled.wrappedBuffer(data));
+        assertArrayEquals(data, take(server, data.length));
+        listener.close().sync();
+        assertFalse(Files.exists(path), "the socket file outlived its server");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void abstractNamesWork(ReadinessMode mode) throws Exception {
+        DomainSocketAddress address = new DomainSocketAddress("\0custom-" + System.nanoTime());
+        Inbox server = new Inbox();
+        server(mode, address, server, DomainSocketReadMode.BYTES);
+        CustomDomainSocketChannel client = client(address, new Inbox());
+        client.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII));
+        assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), take(server, 5));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void peerCredentialsNameThisProcess(ReadinessMode mode) throws Exception {
+        DomainSocketAddress address = new DomainSocketAddress(dir.resolve("c.sock").toFile());
+        server(mode, address, new Inbox(), DomainSocketReadMode.BYTES);
+        CustomDomainSocketChannel client = client(address, new Inbox());
+        PeerCredentials cred = client.peerCredentials();
+        assertEquals(ProcessHandle.current().pid(), cred.pid());
+        int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
+        assertEquals(uid, cred.uid());
+        assertEquals(1, cred.gids().length);
+    }
+
+    /** A pipe's write end crosses the socket; what is written through the received descriptor comes out of the pipe. */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void fileDescriptorsArePassed(ReadinessMode mode) throws Exception {
+        DomainSocketAddress address = new DomainSocketAddress(dir.resolve("fd.sock").toFile());
+        Inbox server = new Inbox();
+        server(mode, address, server, DomainSocketReadMode.FILE_DESCRIPTORS);
+        CustomDomainSocketChannel client = client(address, new Inbox());
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        try {
+            for (int i = 0; i < 3; i++) {
+                client.writeAndFlush(pipe[1]).sync();
+            }
+            for (int i = 0; i < 3; i++) {
+                Object o = server.take();
+                assertInstanceOf(FileDescriptor.class, o);
+                FileDescriptor received = (FileDescriptor) o;
+                assertTrue(received.intValue() != pipe[1].intValue(), "a new descriptor for the same pipe");
+                ByteBuffer msg = ByteBuffer.allocateDirect(2).put((byte) 'x').put((byte) i).flip();
+                assertEquals(2, received.write(msg, 0, 2));
+                received.close();
+                ByteBuffer in = ByteBuffer.allocateDirect(2);
+                assertEquals(2, pipe[0].read(in, 0, 2));
+                assertEquals(i, in.get(1));
+            }
+        } finally {
+            pipe[0].close();
+            pipe[1].close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void domainDatagramsCarryTheSender(ReadinessMode mode) throws Exception {
+        group = new CustomEventLoopGroup(2, mode);
+        DomainSocketAddress a = new DomainSocketAddress(dir.resolve("a.dgram").toFile());
+        DomainSocketAddress b = new DomainSocketAddress(dir.resolve("b.dgram").toFile());
+        Inbox ia = new Inbox();
+        Inbox ib = new Inbox();
+        Channel ca = new Bootstrap().group(group).channel(CustomDomainDatagramChannel.class).handler(ia)
+                .bind(a).sync().channel();
+        Channel cb = new Bootstrap().group(group).channel(CustomDomainDatagramChannel.class).handler(ib)
+                .bind(b).sync().channel();
+        channels.add(ca);
+        channels.add(cb);
+        for (int i = 0; i < 20; i++) {
+            ca.write(new DomainDatagramPacket(Unpooled.copiedBuffer("p" + i, StandardCharsets.US_ASCII), b));
+        }
+        ca.flush();
+        for (int i = 0; i < 20; i++) {
+            DomainDatagramPacket p = (DomainDatagramPacket) ib.take();
+            assertEquals(a, p.sender());
+            assertEquals("p" + i, p.content().toString(StandardCharsets.US_ASCII));
+            p.release();
+        }
+        // Connected: plain buffers go to the peer.
+        cb.connect(a).sync();
+        assertTrue(((CustomDomainDatagramChannel) cb).isConnected());
+        cb.writeAndFlush(Unpooled.copiedBuffer("back", StandardCharsets.US_ASCII)).sync();
+        DomainDatagramPacket p = (DomainDatagramPacket) ia.take();
+        assertEquals(b, p.sender());
+        assertEquals("back", p.content().toString(StandardCharsets.US_ASCII));
+        p.release();
+    }
+}

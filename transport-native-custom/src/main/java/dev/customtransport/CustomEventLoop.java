@@ -8,6 +8,7 @@ import io.netty.channel.SingleThreadIoEventLoop;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
@@ -16,11 +17,25 @@ import java.util.concurrent.Executor;
  */
 public final class CustomEventLoop extends SingleThreadIoEventLoop {
 
+    /**
+     * The last task queue made for this loop (Netty makes two: tasks and tail tasks; each links to the one
+     * before). Assigned from the super constructors, so it must have no initializer of its own.
+     */
+    private CountingTaskQueue taskQueue;
+
     CustomEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory factory) {
         super(parent, executor, factory);
         if (!(ioHandler() instanceof CustomIoHandler)) {
             throw new IllegalArgumentException("not a CustomIoHandler factory: " + factory);
         }
+        CountingTaskQueue q = taskQueue;
+        handler().tasksRun = q::taken;
+    }
+
+    @Override
+    protected Queue<Runnable> newTaskQueue(int maxPendingTasks) {
+        taskQueue = new CountingTaskQueue(newTaskQueue0(maxPendingTasks), taskQueue);
+        return taskQueue;
     }
 
     private CustomIoHandler handler() {

@@ -1,6 +1,5 @@
 package dev.customtransport;
 
-import dev.customtransport.internal.EpollPoller;
 import dev.customtransport.internal.HandleTable;
 import dev.customtransport.internal.IovArray;
 import dev.customtransport.internal.NativeLibrary;
@@ -91,7 +90,7 @@ public final class CustomIoHandler implements IoHandler {
 
     private final ThreadAwareExecutor executor;
     private final ReadinessMode mode;
-    private final EpollPoller poller;
+    private final Poller poller;
     private final HandleTable<Registration> registrations = new HandleTable<>(64);
     private final List<Registration> changes = new ArrayList<>();
     private final MpscUnboundedArrayQueue<Registration> readyQueue = new MpscUnboundedArrayQueue<>(256);
@@ -100,6 +99,8 @@ public final class CustomIoHandler implements IoHandler {
     private final LoopCounters counters = new LoopCounters();
     private final AtomicLong wakeupsWritten = new AtomicLong();
     private IovArray iovArray;
+    /** Set by CustomEventLoop, whose task queue counts what it hands out; null under a plain group. */
+    java.util.function.LongSupplier tasksRun;
     /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
     private boolean pendingWakeup;
 
@@ -108,7 +109,7 @@ public final class CustomIoHandler implements IoHandler {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.mode = mode;
         try {
-            poller = new EpollPoller(INITIAL_EVENTS, MAX_EVENTS);
+            poller = Poller.open(INITIAL_EVENTS, MAX_EVENTS);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the poller: " + e.getMessage(), e);
         }
@@ -122,6 +123,7 @@ public final class CustomIoHandler implements IoHandler {
     /** This loop's counters; read them on the loop thread for exact values. */
     public LoopCounters counters() {
         counters.wakeupsWritten = wakeupsWritten.get();
+        counters.tasksRun = tasksRun == null ? -1 : tasksRun.getAsLong();
         counters.controlCalls = poller.controlCalls();
         return counters;
     }
@@ -428,6 +430,6 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public String toString() {
-        return "CustomIoHandler(" + mode + ", " + (EpollPoller.usesPwait2() ? "epoll_pwait2" : "epoll_wait") + ')';
+        return "CustomIoHandler(" + mode + ", " + poller.describe() + ')';
     }
 }

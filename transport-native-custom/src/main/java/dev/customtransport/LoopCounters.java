@@ -23,6 +23,7 @@ public final class LoopCounters {
     long readyEnqueues;
     long readyRuns;
     long loopExceptions;
+    long tasksRun;
 
     LoopCounters() { }
 
@@ -78,6 +79,14 @@ public final class LoopCounters {
         return readyRuns;
     }
 
+    /**
+     * Tasks the loop ran; only a {@link CustomEventLoopGroup}'s loops count them (-1 under a plain
+     * {@code MultiThreadIoEventLoopGroup}, whose task queue is Netty's).
+     */
+    public long tasksRun() {
+        return tasksRun;
+    }
+
     /** Unexpected exceptions in the loop itself (each followed by a one-second pause). */
     public long loopExceptions() {
         return loopExceptions;
@@ -88,6 +97,7 @@ public final class LoopCounters {
         return "LoopCounters(waits=" + waits + ", events=" + events + ", stale=" + staleEvents
                 + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
                 + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
-                + ", ready=" + readyEnqueues + '/' + readyRuns + ", loopExceptions=" + loopExceptions + ')';
+                + ", ready=" + readyEnqueues + '/' + readyRuns + ", tasksRun=" + tasksRun
+                + ", loopExceptions=" + loopExceptions + ')';
     }
 }

@@ -51,6 +51,7 @@ class WakeupTest {
             assertTrue(done.await(60, TimeUnit.SECONDS), "every task ran");
             LoopCounters counters = loop.submit(loop::counters).get();
             assertEquals(0, counters.missedWakeups(), counters.toString());
+            assertTrue(counters.tasksRun() >= (long) threads * perThread, counters.toString());
             assertTrue(counters.wakeupsWritten() <= (long) threads * perThread, counters.toString());
             assertTrue(counters.wakeupsWritten() > 0, "the loop did sleep and was woken: " + counters);
             // A lost wakeup costs the loop's full timeout (one second here); a delivered one, microseconds. The

@@ -155,7 +155,7 @@ public final class EpollPoller implements Poller {
         }
     }
 
-    /** Called by the loop after it decoded a batch: a full ring means there may be more, so it grows. */
+    @Override
     public void afterBatch(int n) {
         ring.growIfFull(n);
     }
@@ -243,6 +243,11 @@ public final class EpollPoller implements Poller {
     /** True if the kernel has epoll_pwait2 (nanosecond timeouts) and it is used. */
     public static boolean usesPwait2() {
         return PWAIT2;
+    }
+
+    @Override
+    public String describe() {
+        return PWAIT2 ? "epoll (epoll_pwait2)" : "epoll (epoll_wait + timerfd)";
     }
 
     @Override

@@ -52,8 +52,29 @@ public interface Poller extends AutoCloseable {
     /** Any thread: makes a blocked {@link #poll} return. Loop callers must not use it. */
     void wake();
 
-    /** Counters the backend keeps: interest changes made, waits. */
+    /** Called after the loop decoded a batch of {@code n}: a full ring means there may be more, so it may grow. */
+    void afterBatch(int n);
+
+    /** Interest changes made (epoll_ctl calls, or kevent changes). */
     long controlCalls();
+
+    /** A human-readable name of the backend and how it waits, for toString(). */
+    String describe();
+
+    /**
+     * Opens the backend this library was compiled with (epoll on Linux; kqueue on macOS and the BSDs).
+     *
+     * @throws IOException if the kernel refuses the poller's descriptors
+     */
+    static Poller open(int initialEvents, int maxEvents) throws IOException {
+        NativeLibrary.ensureLoaded();
+        int backend = SystemNative.backend();
+        if (backend == 1) {
+            return new EpollPoller(initialEvents, maxEvents);
+        }
+        throw new IllegalStateException("the native library was built for backend " + backend
+                + ", which this version of the Java side cannot drive");
+    }
 
     @Override
     void close();

@@ -98,6 +98,7 @@ public final class CustomIoHandler implements IoHandler {
     private final CustomIoEvent event = new CustomIoEvent();
     private final LoopCounters counters = new LoopCounters();
     private final AtomicLong wakeupsWritten = new AtomicLong();
+    private final AtomicLong remoteReadyEnqueues = new AtomicLong();
     private IovArray iovArray;
     /** Set by CustomEventLoop, whose task queue counts what it hands out; null under a plain group. */
     java.util.function.LongSupplier tasksRun;
@@ -123,6 +124,7 @@ public final class CustomIoHandler implements IoHandler {
     /** This loop's counters; read them on the loop thread for exact values. */
     public LoopCounters counters() {
         counters.wakeupsWritten = wakeupsWritten.get();
+        counters.remoteReadyEnqueues = remoteReadyEnqueues.get();
         counters.tasksRun = tasksRun == null ? -1 : tasksRun.getAsLong();
         counters.controlCalls = poller.controlCalls();
         return counters;
@@ -240,8 +242,11 @@ public final class CustomIoHandler implements IoHandler {
 
     void enqueueReady(Registration r) {
         readyQueue.offer(r);
-        counters.readyEnqueues++;
-        if (!inLoop()) {
+        if (inLoop()) {
+            counters.readyEnqueues++;
+        } else {
+            // Counters have one writer, the loop; other threads count here and counters() adds it in.
+            remoteReadyEnqueues.incrementAndGet();
             wakeup();
         }
     }

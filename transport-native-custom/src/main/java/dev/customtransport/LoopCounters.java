@@ -21,6 +21,7 @@ public final class LoopCounters {
     long ctlMod;
     long ctlDel;
     long readyEnqueues;
+    long remoteReadyEnqueues;
     long readyRuns;
     long loopExceptions;
     long tasksRun;
@@ -69,9 +70,9 @@ public final class LoopCounters {
         return ctlDel;
     }
 
-    /** Times a handle was put on the ready queue. */
+    /** Times a handle was put on the ready queue (by the loop itself or by other threads). */
     public long readyQueueEnqueues() {
-        return readyEnqueues;
+        return readyEnqueues + remoteReadyEnqueues;
     }
 
     /** Times a handle was run from the ready queue. */
@@ -97,7 +98,7 @@ public final class LoopCounters {
         return "LoopCounters(waits=" + waits + ", events=" + events + ", stale=" + staleEvents
                 + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
                 + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
-                + ", ready=" + readyEnqueues + '/' + readyRuns + ", tasksRun=" + tasksRun
+                + ", ready=" + readyQueueEnqueues() + '/' + readyRuns + ", tasksRun=" + tasksRun
                 + ", loopExceptions=" + loopExceptions + ')';
     }
 }

@@ -89,6 +89,10 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
             doClose();
             throw t;
         }
+        if (local == null) {
+            // Unbound: the kernel's name for this end (empty path), as Netty's epoll reports it after a connect.
+            local = UnixSockets.localAddress(socket);
+        }
         if (!connected) {
             setFlag(CustomIoOps.WRITE);
         }

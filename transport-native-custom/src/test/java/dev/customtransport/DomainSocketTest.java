@@ -27,6 +27,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DomainSocketTest {
     private static final long TIMEOUT = 10;
     private EventLoopGroup group;
-    private final List<Channel> channels = new ArrayList<>();
+    /** Added to from event loop threads (accepted children), so copy-on-write. */
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;
@@ -131,6 +133,35 @@ class DomainSocketTest {
         assertArrayEquals(data, take(server, data.length));
         listener.close().sync();
         assertFalse(Files.exists(path), "the socket file outlived its server");
+    }
+
+    /**
+     * Found by Netty's SocketAddressesTest over domain sockets: an unbound client had a null local address after
+     * connecting, and its accepted peer a null remote address. Netty's epoll reports the unnamed end as an empty
+     * path.
+     */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void unboundClientEndIsAnEmptyPathOnBothSides(ReadinessMode mode) throws Exception {
+        DomainSocketAddress address = new DomainSocketAddress(dir.resolve("u.sock").toFile());
+        BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+        group = new CustomEventLoopGroup(2, mode);
+        Channel listener = new ServerBootstrap().group(group).channel(CustomServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        accepted.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        channels.add(listener);
+        CustomDomainSocketChannel client = client(address, new Inbox());
+        assertEquals(new DomainSocketAddress(""), client.localAddress());
+        assertEquals(address, client.remoteAddress());
+        Channel child = accepted.poll(TIMEOUT, TimeUnit.SECONDS);
+        assertNotNull(child);
+        assertEquals(new DomainSocketAddress(""), child.remoteAddress());
+        assertEquals(address, child.localAddress());
     }
 
     @ParameterizedTest

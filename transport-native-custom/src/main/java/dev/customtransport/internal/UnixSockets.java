@@ -96,9 +96,12 @@ public final class UnixSockets {
         return decode(buf, len);
     }
 
-    /** A unix address in the native format; null for an unnamed one (or another family). */
+    /**
+     * A unix address in the native format; null for none (or another family). An unnamed socket (unbound, or the
+     * unbound peer of a connection) has an empty path, as Netty's epoll transport reports it.
+     */
     static DomainSocketAddress decode(byte[] buf, int len) {
-        if (len <= 1 || buf[0] != 1) {
+        if (len < 1 || buf[0] != 1) {
             return null;
         }
         return new DomainSocketAddress(new String(buf, 1, len - 1, StandardCharsets.UTF_8));

@@ -1,6 +1,10 @@
 package dev.customtransport.testsuite;
 
+import dev.customtransport.CustomDatagramChannel;
+import dev.customtransport.CustomDomainDatagramChannel;
+import dev.customtransport.CustomDomainSocketChannel;
 import dev.customtransport.CustomEventLoopGroup;
+import dev.customtransport.CustomServerDomainSocketChannel;
 import dev.customtransport.CustomServerSocketChannel;
 import dev.customtransport.CustomSocketChannel;
 import dev.customtransport.ReadinessMode;
@@ -11,9 +15,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
@@ -21,6 +29,9 @@ import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.SocketTestPermutation;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -145,18 +156,79 @@ public final class CustomSocketTestPermutation extends SocketTestPermutation {
         return clientSocket();
     }
 
-    // ---------------------------------------------------------------- not ours yet
+    // ---------------------------------------------------------------- datagrams
 
-    /** Not wired yet: returning the inherited NIO-only lists would let a datagram test run NIO only, silently. */
+    /** Ours and NIO, every pair of the two (ours x ours, ours x NIO, NIO x ours, NIO x NIO), as Netty's epoll does. */
     @Override
     public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
-        throw new UnsupportedOperationException("datagram permutations come with CustomDatagramChannel");
+        List<BootstrapFactory<Bootstrap>> list = new ArrayList<>();
+        SideFactory<DatagramChannel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                CustomDatagramChannel.class, () -> new CustomDatagramChannel(family));
+        list.add(new LabelledBootstrapFactory<>(ours + "[" + family + "]",
+                () -> new Bootstrap().group(group()).channelFactory(ours)));
+        SideFactory<DatagramChannel> nio = new SideFactory<>(Transport.NIO, null,
+                NioDatagramChannel.class, () -> new NioDatagramChannel(family));
+        list.add(new LabelledBootstrapFactory<>(nio + "[" + family + "]",
+                () -> new Bootstrap().group(NIO_GROUP).channelFactory(nio)));
+        return combo(list, list);
     }
 
-    /** Not wired yet, see {@link #datagram(SocketProtocolFamily)}. */
+    /** Ours only, as Netty's epoll does. */
     @Override
     public List<BootstrapFactory<Bootstrap>> datagramSocket() {
-        throw new UnsupportedOperationException("datagram permutations come with CustomDatagramChannel");
+        SideFactory<DatagramChannel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                CustomDatagramChannel.class, CustomDatagramChannel::new);
+        return List.of(new LabelledBootstrapFactory<>(ours.toString(),
+                () -> new Bootstrap().group(group()).channelFactory(ours)));
+    }
+
+    // ---------------------------------------------------------------- unix domain sockets (NIO has no equivalent)
+
+    /** Our domain socket server x our domain socket client. */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket() {
+        return combo(serverDomainSocket(), clientDomainSocket());
+    }
+
+    public List<BootstrapFactory<ServerBootstrap>> serverDomainSocket() {
+        SideFactory<ServerChannel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                CustomServerDomainSocketChannel.class, CustomServerDomainSocketChannel::new);
+        return List.of(new LabelledBootstrapFactory<>(ours.toString(),
+                () -> new ServerBootstrap().group(group()).channelFactory(ours)));
+    }
+
+    public List<BootstrapFactory<Bootstrap>> clientDomainSocket() {
+        SideFactory<Channel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                CustomDomainSocketChannel.class, CustomDomainSocketChannel::new);
+        return List.of(new LabelledBootstrapFactory<>(ours.toString(),
+                () -> new Bootstrap().group(group()).channelFactory(ours)));
+    }
+
+    /** Our domain datagram channel on both sides. */
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> domainDatagram() {
+        return combo(domainDatagramSocket(), domainDatagramSocket());
+    }
+
+    public List<BootstrapFactory<Bootstrap>> domainDatagramSocket() {
+        SideFactory<Channel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                CustomDomainDatagramChannel.class, CustomDomainDatagramChannel::new);
+        return List.of(new LabelledBootstrapFactory<>(ours.toString(),
+                () -> new Bootstrap().group(group()).channelFactory(ours)));
+    }
+
+    /**
+     * A fresh path for a domain socket in the temporary directory: a file is created to reserve a unique name and
+     * deleted again, so that {@code bind} can create the socket file there.
+     */
+    public static DomainSocketAddress newDomainSocketAddress() {
+        try {
+            File file = File.createTempFile("custom-testsuite", ".sock");
+            if (!file.delete()) {
+                throw new IOException("could not delete " + file);
+            }
+            return new DomainSocketAddress(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---------------------------------------------------------------- combos and labels

@@ -1,0 +1,34 @@
+package dev.customtransport.testsuite.datagram;
+
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
+
+import java.util.List;
+
+/**
+ * Netty's {@link DatagramMulticastIPv6Test} on our transport over UDP, in the readiness mode of the concrete subclass:
+ * {@link DatagramMulticastIPv6LevelTest}, {@link DatagramMulticastIPv6EdgeTest}.
+ */
+public abstract class CustomDatagramMulticastIPv6Test extends DatagramMulticastIPv6Test implements ReadinessModeTest {
+
+    /**
+     * {@code datagram(family)}: ours and NIO, all four pairs, the list Netty's epoll transport uses for this class.
+     */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
+        return permutation().datagram(socketInternetProtocalFamily());
+    }
+
+    /**
+     * Runs Netty's test only where its packets stay on this machine: see {@link LoopbackMulticast}. Otherwise the
+     * test is skipped, with the reason printed.
+     */
+    @Override
+    public void testMulticast(Bootstrap sb, Bootstrap cb) throws Throwable {
+        LoopbackMulticast.assumeLoopbackOnly(socketInternetProtocalFamily(), groupInternetProtocalFamily());
+        super.testMulticast(sb, cb);
+    }
+}

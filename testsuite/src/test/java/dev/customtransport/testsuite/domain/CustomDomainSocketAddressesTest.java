@@ -1,0 +1,42 @@
+package dev.customtransport.testsuite.domain;
+
+import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.ReadinessModeTest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketAddressesTest;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * Netty's {@link SocketAddressesTest} on our transport over unix domain sockets, in the readiness mode of the concrete subclass:
+ * {@link DomainSocketAddressesLevelTest}, {@link DomainSocketAddressesEdgeTest}.
+ */
+public abstract class CustomDomainSocketAddressesTest extends SocketAddressesTest implements ReadinessModeTest {
+
+    /** {@code domainSocket()}: ours only (NIO has no domain socket channel here), as Netty's epoll transport runs it. */
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return permutation().domainSocket();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return CustomSocketTestPermutation.newDomainSocketAddress();
+    }
+
+    /**
+     * Every address the test sees is a {@link DomainSocketAddress}; an unbound client's end has an empty path (the
+     * kernel reports an unnamed socket), a bound one the path it was bound to.
+     */
+    @Override
+    protected void assertAddress(SocketAddress address) {
+        assertInstanceOf(DomainSocketAddress.class, address);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.customtransport.testsuite.domain;
+
+import dev.customtransport.testsuite.EdgeTriggered;
+
+@EdgeTriggered
+public class DomainSocketFileRegionEdgeTest extends CustomDomainSocketFileRegionTest {
+}

@@ -1,0 +1,7 @@
+package dev.customtransport.testsuite.domain;
+
+import dev.customtransport.testsuite.LevelTriggered;
+
+@LevelTriggered
+public class DomainSocketGatheringWriteLevelTest extends CustomDomainSocketGatheringWriteTest {
+}

@@ -40,6 +40,8 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     private static final int GATHERING_LOW_THRESHOLD = 4096;
 
     private WritableByteChannel byteChannel;
+    /** Splice requests and pipe, made on first use (see {@link Splice}). */
+    private volatile Splice.Endpoint splice;
 
     AbstractCustomStreamChannel(Channel parent, SocketFd socket, boolean active) {
         // Peer half-close is always of interest: it is how the end of the stream is noticed early.
@@ -165,7 +167,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         if (msg instanceof ByteBuf) {
             return toDirect((ByteBuf) msg);
         }
-        if (msg instanceof FileRegion) {
+        if (msg instanceof FileRegion || msg instanceof Splice.Out) {
             return msg;
         }
         throw new UnsupportedOperationException(
@@ -222,6 +224,13 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
      * {@code FileDescriptor}): 1 when written and removed, {@link #SNDBUF_FULL} when the socket buffer is full.
      */
     int writeOther(ChannelOutboundBuffer in, Object msg) throws Exception {
+        if (msg instanceof Splice.Out) {
+            if (((Splice.Out) msg).spliceOut()) {
+                in.remove();
+                return 1;
+            }
+            return SNDBUF_FULL;
+        }
         throw new Error("unexpected message in the outbound buffer: " + StringUtil.simpleClassName(msg));
     }
 
@@ -390,6 +399,46 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         return socket.isInputShutdown() && (inputClosedSeenErrorOnRead || !isAllowHalfClosure(config));
     }
 
+    /** This channel's splice state, made on first use. */
+    final Splice.Endpoint splice() {
+        Splice.Endpoint s = splice;
+        if (s == null) {
+            synchronized (this) {
+                s = splice;
+                if (s == null) {
+                    splice = s = new Splice.Endpoint();
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Queues a splice request; it runs from the read path, which in edge-triggered mode is poked once for it. */
+    final void addSplice(Splice.Request request) {
+        splice().add(request);
+        spliceResumed();
+    }
+
+    /** A splice target drained its pipe: edge-triggered, data that waited in the socket raises no new edge. */
+    final void spliceResumed() {
+        Registration r = reg;
+        if (r != null && isEdgeTriggered() && socket.isOpen() && !socket.isInputShutdown()) {
+            r.markReady(CustomIoEvent.READABLE);
+        }
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            Splice.Endpoint s = splice;
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     class StreamUnsafe extends AbstractCustomUnsafe {
         @Override
         protected Executor prepareToClose() {
@@ -411,6 +460,11 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 } else {
                     clearFlag(CustomIoOps.READ);
                 }
+                return;
+            }
+            Splice.Endpoint splices = splice;
+            if (splices != null && splices.hasRequests()) {
+                spliceReady(splices);
                 return;
             }
             ReadHandle handle = recvBufAllocHandle();
@@ -464,6 +518,21 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 drained = true;
             } finally {
                 afterRead(drained);
+            }
+        }
+
+        /** The socket's bytes go to the splice requests instead of the pipeline. */
+        private void spliceReady(Splice.Endpoint splices) {
+            readPending = false;
+            int state = splices.run();
+            if (state == Splice.EOF) {
+                shutdownInput(true);
+            }
+            if (socket.isOpen()) {
+                // WAIT: the socket ran dry (an edge will come) or the target's pipe is full (its drain calls
+                // spliceResumed()). MORE, or no request left: data may wait, so ET reading goes on from the ready
+                // queue.
+                afterRead(state == Splice.WAIT || state == Splice.EOF);
             }
         }
 

@@ -2,11 +2,16 @@ package dev.customtransport;
 
 import dev.customtransport.internal.SocketFd;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.ObjectUtil;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
 
 /**
@@ -52,6 +57,60 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
     public CustomTcpInfo tcpInfo(CustomTcpInfo info) {
         dev.customtransport.internal.SockOpt.tcpInfo(socket, info.info);
         return info;
+    }
+
+    /**
+     * Moves {@code len} bytes that arrive on this connection to {@code target} with splice(2), through a pipe, so
+     * they never enter the JVM; {@link Integer#MAX_VALUE} means "until the future fails or is cancelled". While
+     * the request runs, those bytes do not reach this channel's pipeline; requests run in the order made, and
+     * ordinary reading resumes after the last. Reading happens as for ordinary reads: with autoRead on, or after
+     * {@link #read()}. Both channels must be on the same event loop; either readiness mode works.
+     *
+     * <pre>{@code
+     * inbound.config().setAutoRead(false);
+     * inbound.spliceTo(outbound, Integer.MAX_VALUE);
+     * inbound.read();
+     * }</pre>
+     */
+    public ChannelFuture spliceTo(AbstractCustomStreamChannel target, int len) {
+        return spliceTo(target, len, newPromise());
+    }
+
+    /** {@link #spliceTo(AbstractCustomStreamChannel, int)}, completing {@code promise}. */
+    public ChannelFuture spliceTo(AbstractCustomStreamChannel target, int len, ChannelPromise promise) {
+        ObjectUtil.checkNotNull(target, "target");
+        ObjectUtil.checkPositiveOrZero(len, "len");
+        ObjectUtil.checkNotNull(promise, "promise");
+        if (target.eventLoop() != eventLoop()) {
+            throw new IllegalArgumentException("spliceTo() needs both channels on the same event loop");
+        }
+        return addSplice(new Splice.ToChannel(this, target, len, promise), promise);
+    }
+
+    /**
+     * Moves {@code len} bytes that arrive on this connection into {@code fd} at {@code offset} (which advances)
+     * with splice(2); see {@link #spliceTo(AbstractCustomStreamChannel, int)}. {@code fd} stays open.
+     */
+    public ChannelFuture spliceTo(FileDescriptor fd, int offset, int len) {
+        return spliceTo(fd, offset, len, newPromise());
+    }
+
+    /** {@link #spliceTo(FileDescriptor, int, int)}, completing {@code promise}. */
+    public ChannelFuture spliceTo(FileDescriptor fd, int offset, int len, ChannelPromise promise) {
+        ObjectUtil.checkNotNull(fd, "fd");
+        ObjectUtil.checkPositiveOrZero(offset, "offset");
+        ObjectUtil.checkPositiveOrZero(len, "len");
+        ObjectUtil.checkNotNull(promise, "promise");
+        return addSplice(new Splice.ToFd(this, fd, offset, len, promise), promise);
+    }
+
+    private ChannelFuture addSplice(Splice.Request request, ChannelPromise promise) {
+        if (!isOpen()) {
+            promise.tryFailure(new ClosedChannelException());
+        } else {
+            addSplice(request);
+        }
+        return promise;
     }
 
     @Override

@@ -228,6 +228,26 @@ static jint ct_connect(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint s
     return (jint) ct_result(connect(fd, &addr.sa, len));
 }
 
+/*
+ * sendto(MSG_FASTOPEN): connects and, when the kernel holds a fast-open cookie for the peer, sends the data with the
+ * SYN; returns the bytes taken. Without a cookie the kernel sends a plain SYN (asking for one) and this returns
+ * -EINPROGRESS with nothing taken, so the caller keeps the data and writes it once connected.
+ */
+static jint ct_send_fast_open(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint scope_id, jint port,
+                              jlong address, jint length) {
+    (void) clazz;
+    if (length < 0) {
+        return -EINVAL;
+    }
+    ct_sockaddr addr;
+    socklen_t len;
+    int rc = ct_inet_sockaddr(env, ip, scope_id, port, &addr, &len);
+    if (rc < 0) {
+        return rc;
+    }
+    return (jint) ct_result(sendto(fd, CT_PTR(address), (size_t) length, MSG_FASTOPEN, &addr.sa, len));
+}
+
 static jint ct_connect_unix(JNIEnv *env, jclass clazz, jint fd, jbyteArray path) {
     (void) clazz;
     ct_sockaddr addr;
@@ -486,6 +506,7 @@ static const JNINativeMethod ct_socket_methods[] = {
     { "bindUnix", "(I[B)I", (void *) ct_bind_unix },
     { "listen", "(II)I", (void *) ct_listen },
     { "connect", "(I[BII)I", (void *) ct_connect },
+    { "sendFastOpen", "(I[BIIJI)I", (void *) ct_send_fast_open },
     { "connectUnix", "(I[B)I", (void *) ct_connect_unix },
     { "finishConnect", "(I)I", (void *) ct_finish_connect },
     { "accept", "(I[B)I", (void *) ct_accept },

@@ -50,6 +50,23 @@ public final class Custom {
     }
 
     /**
+     * True if the kernel lets clients send data in the SYN ({@code /proc/sys/net/ipv4/tcp_fastopen} has bit 0x1), so
+     * {@code ChannelOption.TCP_FASTOPEN_CONNECT} on a {@link CustomSocketChannel} takes effect.
+     */
+    public static boolean isTcpFastOpenClientSideAvailable() {
+        return isAvailable() && TcpFastOpen.CLIENT;
+    }
+
+    /**
+     * True if the kernel lets servers accept data in the SYN ({@code /proc/sys/net/ipv4/tcp_fastopen} has bit 0x2),
+     * so {@code ChannelOption.TCP_FASTOPEN} on a {@link CustomServerSocketChannel} takes effect. When it is off, the
+     * option is still applied to the socket (the kernel accepts it) and a warning says it has no effect.
+     */
+    public static boolean isTcpFastOpenServerSideAvailable() {
+        return isAvailable() && TcpFastOpen.SERVER;
+    }
+
+    /**
      * Returns normally if this transport can be used.
      *
      * @throws UnsatisfiedLinkError if it cannot, with {@link #unavailabilityCause()} as its cause

@@ -82,9 +82,10 @@ public final class CustomChannelOption {
     /** TCP_FASTOPEN: on a server, the length of the fast-open queue (Netty's own option). */
     public static final ChannelOption<Integer> TCP_FASTOPEN = ChannelOption.TCP_FASTOPEN;
     /**
-     * TCP_FASTOPEN_CONNECT: on a client, send the first data with the SYN (Netty's own option). Not taken by
-     * {@link CustomSocketChannel} yet: connecting with it needs the write path to keep the data queued until the
-     * connect is confirmed, which it does not do yet.
+     * TCP_FASTOPEN_CONNECT: on a {@link CustomSocketChannel}, send the first data with the SYN (Netty's own option).
+     * Write the data without flushing, then connect: the first buffer goes out with sendto(MSG_FASTOPEN). If the
+     * kernel has no fast-open cookie for the server yet, the connect is an ordinary one and the data stays queued
+     * until it is confirmed. Takes effect where {@link Custom#isTcpFastOpenClientSideAvailable()}.
      */
     public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT = ChannelOption.TCP_FASTOPEN_CONNECT;
 }

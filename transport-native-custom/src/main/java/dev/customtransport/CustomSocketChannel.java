@@ -1,8 +1,10 @@
 package dev.customtransport;
 
 import dev.customtransport.internal.SocketFd;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -11,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.ObjectUtil;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
 
@@ -111,6 +114,46 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
             addSplice(request);
         }
         return promise;
+    }
+
+    /**
+     * With {@code TCP_FASTOPEN_CONNECT}, the first queued buffer rides on the SYN when the kernel has a cookie for the
+     * server; what it took leaves the outbound buffer, the rest is written once the connect is confirmed. Without a
+     * cookie the sendto is an ordinary non-blocking connect and nothing leaves the buffer.
+     */
+    @Override
+    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        ChannelOutboundBuffer out = unsafe().outboundBuffer();
+        if (!config.isTcpFastOpenConnect() || !TcpFastOpen.CLIENT || out == null
+                || !(remoteAddress instanceof InetSocketAddress)) {
+            return super.doConnect(remoteAddress, localAddress);
+        }
+        out.addFlush();
+        Object first = out.current();
+        if (!(first instanceof ByteBuf) || !((ByteBuf) first).hasMemoryAddress()) {
+            // filterOutboundMessage made every buffer direct; one without an address (a composite) goes normally.
+            return super.doConnect(remoteAddress, localAddress);
+        }
+        if (localAddress != null) {
+            doBind(localAddress);
+        }
+        ByteBuf data = (ByteBuf) first;
+        int sent;
+        try {
+            sent = socket.connectFastOpen(remoteAddress, data.memoryAddress() + data.readerIndex(),
+                    data.readableBytes());
+        } catch (Throwable t) {
+            doClose();
+            throw t;
+        }
+        if (sent > 0) {
+            out.removeBytes(sent);
+        }
+        // Either way the handshake completes in the background: wait for it like any pending connect.
+        setFlag(CustomIoOps.WRITE);
+        markPollable();
+        local = socket.localAddress();
+        return false;
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     private final SocketFd socket;
     private final LinuxOptions linux;
     private volatile boolean allowHalfClosure;
+    private volatile boolean tcpFastOpenConnect;
 
     CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket) {
         super(channel, new AdaptiveRecvByteBufAllocator());
@@ -38,7 +39,7 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
         return getOptions(getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF,
                 ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE, ChannelOption.SO_REUSEADDR,
                 ChannelOption.SO_LINGER, ChannelOption.IP_TOS, ChannelOption.ALLOW_HALF_CLOSURE,
-                CustomChannelOption.SO_REUSEPORT), linux.listed());
+                CustomChannelOption.SO_REUSEPORT, ChannelOption.TCP_FASTOPEN_CONNECT), linux.listed());
     }
 
     @Override
@@ -75,6 +76,9 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
         if (option == CustomChannelOption.SO_REUSEPORT) {
             return (T) Boolean.valueOf(isReusePort());
         }
+        if (option == ChannelOption.TCP_FASTOPEN_CONNECT) {
+            return (T) Boolean.valueOf(isTcpFastOpenConnect());
+        }
         return super.getOption(option);
     }
 
@@ -102,6 +106,8 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
             setAllowHalfClosure((Boolean) value);
         } else if (option == CustomChannelOption.SO_REUSEPORT) {
             setReusePort((Boolean) value);
+        } else if (option == ChannelOption.TCP_FASTOPEN_CONNECT) {
+            setTcpFastOpenConnect((Boolean) value);
         } else {
             return super.setOption(option, value);
         }
@@ -299,6 +305,16 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     @Override
     public CustomSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+
+    /** Whether a connect sends the first queued buffer with the SYN ({@link CustomChannelOption#TCP_FASTOPEN_CONNECT}). */
+    public boolean isTcpFastOpenConnect() {
+        return tcpFastOpenConnect;
+    }
+
+    public CustomSocketChannelConfig setTcpFastOpenConnect(boolean fastOpenConnect) {
+        this.tcpFastOpenConnect = fastOpenConnect;
         return this;
     }
 }

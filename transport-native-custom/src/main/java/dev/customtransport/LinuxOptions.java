@@ -160,6 +160,9 @@ final class LinuxOptions {
             }
         }
         opt.set(socket, v);
+        if (opt == SockOpt.TCP_FASTOPEN) {
+            TcpFastOpen.serverRequested(v);
+        }
         if (kind == Kind.UDP && socket.isIpv6()) {
             // The IPv6 twin, so that both families behave the same on a dual-stack socket.
             if (opt == SockOpt.IP_MULTICAST_ALL) {

@@ -1,5 +1,6 @@
 package dev.customtransport.testsuite;
 
+import dev.customtransport.Custom;
 import dev.customtransport.CustomDatagramChannel;
 import dev.customtransport.CustomDomainDatagramChannel;
 import dev.customtransport.CustomDomainSocketChannel;
@@ -14,6 +15,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
@@ -104,10 +106,8 @@ public final class CustomSocketTestPermutation extends SocketTestPermutation {
     }
 
     /**
-     * TODO(tcp-fast-open): the TCP fast open task must add ours with {@code ChannelOption.TCP_FASTOPEN} to
-     * {@link #serverSocket()} and ours with {@code ChannelOption.TCP_FASTOPEN_CONNECT} to
-     * {@link #clientSocketWithFastOpen()} (before NIO, when the kernel supports it), as Netty's epoll transport
-     * does. Until then this is the same as {@link #socketWithoutFastOpen()}.
+     * {@link #serverSocket()} x {@link #clientSocketWithFastOpen()}, without NIO x NIO: with TCP fast open on our side
+     * where the kernel allows it, as Netty's epoll transport does.
      */
     @Override
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithFastOpen() {
@@ -120,7 +120,10 @@ public final class CustomSocketTestPermutation extends SocketTestPermutation {
 
     // ---------------------------------------------------------------- one side
 
-    /** Ours, then NIO (NIO must stay last: see {@link #socket()}). */
+    /**
+     * Ours, ours with {@code TCP_FASTOPEN} (a queue of 5) when the kernel's server side of fast open is on, then NIO
+     * (NIO must stay last: see {@link #socket()}).
+     */
     @Override
     public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
         List<BootstrapFactory<ServerBootstrap>> list = new ArrayList<>();
@@ -128,6 +131,11 @@ public final class CustomSocketTestPermutation extends SocketTestPermutation {
                 CustomServerSocketChannel.class, CustomServerSocketChannel::new);
         list.add(new LabelledBootstrapFactory<>(ours.toString(),
                 () -> new ServerBootstrap().group(group()).channelFactory(ours)));
+        if (Custom.isTcpFastOpenServerSideAvailable()) {
+            list.add(new LabelledBootstrapFactory<>(ours + "+TCP_FASTOPEN",
+                    () -> new ServerBootstrap().group(group()).channelFactory(ours)
+                            .option(ChannelOption.TCP_FASTOPEN, 5)));
+        }
         SideFactory<ServerSocketChannel> nio = new SideFactory<>(Transport.NIO, null,
                 NioServerSocketChannel.class, NioServerSocketChannel::new);
         list.add(new LabelledBootstrapFactory<>(nio.toString(),
@@ -150,10 +158,21 @@ public final class CustomSocketTestPermutation extends SocketTestPermutation {
         return list;
     }
 
-    /** TODO(tcp-fast-open): add ours with {@code TCP_FASTOPEN_CONNECT} before NIO; for now {@link #clientSocket()}. */
+    /**
+     * Ours, ours with {@code TCP_FASTOPEN_CONNECT} when the kernel's client side of fast open is on, then NIO (NIO
+     * must stay last: see {@link #socket()}).
+     */
     @Override
     public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
-        return clientSocket();
+        List<BootstrapFactory<Bootstrap>> list = clientSocket();
+        if (Custom.isTcpFastOpenClientSideAvailable()) {
+            SideFactory<SocketChannel> ours = new SideFactory<>(Transport.CUSTOM, mode,
+                    CustomSocketChannel.class, CustomSocketChannel::new);
+            list.add(list.size() - 1, new LabelledBootstrapFactory<>(ours + "+TCP_FASTOPEN_CONNECT",
+                    () -> new Bootstrap().group(group()).channelFactory(ours)
+                            .option(ChannelOption.TCP_FASTOPEN_CONNECT, true)));
+        }
+        return list;
     }
 
     // ---------------------------------------------------------------- datagrams

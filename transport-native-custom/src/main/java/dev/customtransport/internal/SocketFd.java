@@ -184,6 +184,25 @@ public final class SocketFd {
         throw Errors.newConnectException("connect", res);
     }
 
+    /**
+     * Connects with TCP fast open, offering {@code length} bytes at {@code address} for the SYN: the bytes taken
+     * (the connect then completes in the background), or -1 when none were and the connect is in progress.
+     */
+    public int connectFastOpen(SocketAddress remote, long address, int length) throws Exception {
+        ensureOpen();
+        InetSocketAddress a = inet(remote);
+        InetAddress ip = a.getAddress();
+        int res = SocketNative.sendFastOpen(fd, SockAddr.ipBytes(ip, ipv6), SockAddr.scopeId(ip), a.getPort(),
+                address, length);
+        if (res >= 0) {
+            return res;
+        }
+        if (res == -Errno.EINPROGRESS) {
+            return -1;
+        }
+        throw Errors.newConnectException("sendto(MSG_FASTOPEN)", res);
+    }
+
     /** True once the pending connect completed; throws what it failed with. */
     public boolean finishConnect() throws IOException {
         ensureOpen();

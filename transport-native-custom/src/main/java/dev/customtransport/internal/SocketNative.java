@@ -95,6 +95,9 @@ final class SocketNative {
 
     static native int connectUnix(int fd, byte[] path);
 
+    /** sendto(MSG_FASTOPEN): bytes sent with the SYN, or -EINPROGRESS when none were (no cookie yet). */
+    static native int sendFastOpen(int fd, byte[] ip, int scopeId, int port, long address, int length);
+
     /** Reads SO_ERROR: 0 when the pending connect succeeded, {@code -error} otherwise. */
     static native int finishConnect(int fd);
 

@@ -38,7 +38,8 @@ public final class CustomEventLoop extends SingleThreadIoEventLoop {
         return taskQueue;
     }
 
-    private CustomIoHandler handler() {
+    /** The loop's handler (package-private: tests reach its hooks through it). */
+    CustomIoHandler handler() {
         return (CustomIoHandler) ioHandler();
     }
 

@@ -43,7 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CustomIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CustomIoHandler.class);
 
-    /** How long a wait may last while a claimed wakeup has not shown up yet: the missed-wakeup safety net. */
+    /**
+     * The longest a wait may last: the missed-wakeup safety net. A wakeup claimed by another thread whose eventfd
+     * event has not arrived within it is counted in {@link LoopCounters#missedWakeups()} and no longer waited for.
+     */
     static final long MISSED_WAKEUP_BOUND_NANOS =
             TimeUnit.MILLISECONDS.toNanos(Long.getLong("dev.customtransport.missedWakeupBoundMillis", 1000));
     private static final int INITIAL_EVENTS = 512;
@@ -157,31 +160,38 @@ public final class CustomIoHandler implements IoHandler {
 
     private int sleep(IoHandlerContext context) throws IOException {
         wakeState.publishSleeping();
+        int n = 0;
+        boolean claimed;
+        boolean capped = false;
         try {
             // Re-check after publishing: a producer that enqueued before our store will not write the eventfd.
             if (!context.canBlock() || !readyQueue.isEmpty()) {
-                return poller.pollNow();
+                return n = poller.pollNow();
             }
             long timeout = context.deadlineNanos() == -1 ? -1 : Math.max(0, context.delayNanos(System.nanoTime()));
-            boolean boxed = false;
-            if (pendingWakeup && (timeout < 0 || timeout > MISSED_WAKEUP_BOUND_NANOS)) {
+            // Never block longer than the bound: a claimed wakeup whose eventfd write is lost would otherwise
+            // leave a loop with no timer asleep for good, its new tasks unrun. An idle loop pays one wait per bound.
+            if (timeout < 0 || timeout > MISSED_WAKEUP_BOUND_NANOS) {
                 timeout = MISSED_WAKEUP_BOUND_NANOS;
-                boxed = true;
+                capped = true;
             }
-            int n = poller.poll(timeout);
-            if (boxed && n == 0) {
-                // The claimed wakeup never arrived within the bound: count it and stop waiting for it.
-                pendingWakeup = false;
-                counters.missedWakeups++;
-                logger.debug("missed eventfd wakeup recovered after {} ms",
-                        TimeUnit.NANOSECONDS.toMillis(MISSED_WAKEUP_BOUND_NANOS));
-            }
-            return n;
+            n = poller.poll(timeout);
         } finally {
-            if (wakeState.wakeClaimedWhileSleeping()) {
-                pendingWakeup = true;
-            }
+            claimed = wakeState.wakeClaimedWhileSleeping();
         }
+        if (n == 0 && (claimed || (capped && pendingWakeup))) {
+            // A wakeup was claimed and its eventfd event did not arrive before the wait ran out (this one, or a
+            // whole bounded one after the sleep it was claimed in): count it and stop waiting for it. A producer
+            // preempted between its claim and its write just as the wait ends is counted too; its late event is
+            // then one spurious wakeup.
+            pendingWakeup = false;
+            counters.missedWakeups++;
+            logger.debug("missed eventfd wakeup recovered after a wait of at most {} ms",
+                    TimeUnit.NANOSECONDS.toMillis(MISSED_WAKEUP_BOUND_NANOS));
+        } else if (claimed) {
+            pendingWakeup = true;
+        }
+        return n;
     }
 
     private int processReady(int n) {
@@ -344,10 +354,17 @@ public final class CustomIoHandler implements IoHandler {
     public void wakeup() {
         // The loop thread never wakes itself: it is not sleeping, and it re-checks its queues before it does.
         if (!executor.isExecutorThread(Thread.currentThread()) && wakeState.claimWakeup()) {
+            if (suppressNextWakeWrite) {
+                suppressNextWakeWrite = false;
+                return; // test hook: the wakeup is claimed, its eventfd write lost
+            }
             wakeupsWritten.incrementAndGet();
             poller.wake();
         }
     }
+
+    /** Test hook: the next claimed wakeup does not write the eventfd, as if the write were lost. */
+    volatile boolean suppressNextWakeWrite;
 
     @Override
     public boolean isCompatible(Class<? extends IoHandle> handleType) {
@@ -356,6 +373,10 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        closeRegistrations();
+    }
+
+    private void closeRegistrations() {
         for (Object o : registrations.values()) {
             Registration r = (Registration) o;
             r.cancel();
@@ -369,6 +390,9 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        // Netty calls prepareToDestroy only from an iteration that saw the loop shutting down; a channel
+        // registered by a task the shutdown still ran (confirmShutdown runs the queue) would keep its socket.
+        closeRegistrations();
         wakeState.close();
         // A producer that claimed a wakeup during our last sleep may still be about to write the eventfd; closing
         // it first could let that write land on a reused fd number. Wait (bounded) for its event.

@@ -99,6 +99,11 @@ class NativeLibraryTest {
     }
 
     private static String runProbe(String... properties) throws IOException, InterruptedException {
+        return runProbeWithClassPathPrefix(null, properties);
+    }
+
+    private static String runProbeWithClassPathPrefix(Path prefix, String... properties)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -107,7 +112,7 @@ class NativeLibraryTest {
             }
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add((prefix == null ? "" : prefix + java.io.File.pathSeparator) + System.getProperty("java.class.path"));
         for (String p : properties) {
             command.add("-D" + p);
         }
@@ -150,6 +155,23 @@ class NativeLibraryTest {
         assertTrue(out.contains("available=false"), out);
         assertTrue(out.contains("my_pkg/dev/customtransport/internal/SystemNative"), out);
         assertTrue(out.contains(lib.toString()), "the message names the file: " + out);
+    }
+
+    /**
+     * A jar whose library was built for another C library (the build records it next to the library, here a
+     * directory ahead of ours on the class path says musl) is refused with the reason, before any dlopen.
+     */
+    @Test
+    void libraryBuiltForAnotherLibcIsRefusedWithTheReason(@TempDir Path dir) throws Exception {
+        String running = NativeLibrary.runningLibc();
+        String other = running.equals("musl") ? "glibc" : "musl";
+        Path marker = dir.resolve(NativeLibrary.resourceName().replaceFirst("\\.so$", ".libc"));
+        java.nio.file.Files.createDirectories(marker.getParent());
+        java.nio.file.Files.writeString(marker, other + "\n");
+        String out = runProbeWithClassPathPrefix(dir);
+        assertTrue(out.contains("available=false"), out);
+        assertTrue(out.contains("linked against " + other + ", but this JVM runs on " + running), out);
+        assertTrue(out.contains("ensureAvailability=java.lang.UnsatisfiedLinkError"), out);
     }
 
     @Test

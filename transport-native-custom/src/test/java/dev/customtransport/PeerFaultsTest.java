@@ -152,6 +152,31 @@ class PeerFaultsTest {
         server.close().sync();
     }
 
+    /**
+     * Half-open: the peer stays connected but takes nothing (it stopped reading; its window is shut), so data
+     * stays unacknowledged. With TCP_USER_TIMEOUT the kernel gives up on it (zero-window probes count, Linux
+     * 5.x and later) and the channel closes with the write failed, instead of holding the socket for good.
+     */
+    @Test
+    void stuckPeerIsDroppedAfterTcpUserTimeout() throws Exception {
+        Channel server = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.SO_RCVBUF, 4096)
+                .childHandler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel c = new Bootstrap().group(group).channel(CustomSocketChannel.class)
+                .option(ChannelOption.SO_SNDBUF, 4096)
+                .option(CustomChannelOption.TCP_USER_TIMEOUT, 500)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+        assertEquals(500, c.config().getOption(CustomChannelOption.TCP_USER_TIMEOUT));
+        ChannelFuture w = c.writeAndFlush(Unpooled.wrappedBuffer(new byte[8 * 1024 * 1024]));
+        assertTrue(c.closeFuture().await(120, TimeUnit.SECONDS), "the connection to a stuck peer is dropped");
+        assertTrue(w.await(10, TimeUnit.SECONDS));
+        assertFalse(w.isSuccess());
+        System.out.println("[peer] stuck peer with TCP_USER_TIMEOUT 500 ms: " + w.cause());
+        server.close().sync();
+    }
+
     /** A peer process killed (SIGKILL) with the connection open: our side sees the end and closes. */
     @Test
     void peerProcessKilled() throws Exception {

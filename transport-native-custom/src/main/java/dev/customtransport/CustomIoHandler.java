@@ -14,7 +14,7 @@ import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,7 +96,9 @@ public final class CustomIoHandler implements IoHandler {
     private final Poller poller;
     private final HandleTable<Registration> registrations = new HandleTable<>(64);
     private final List<Registration> changes = new ArrayList<>();
-    private final MpscUnboundedArrayQueue<Registration> readyQueue = new MpscUnboundedArrayQueue<>(256);
+    // The atomic (VarHandle-free, Unsafe-free) JCTools variant: the Unsafe one makes JDK 24+ print a
+    // "terminally deprecated method in sun.misc.Unsafe" warning in every application that uses us.
+    private final MpscUnboundedAtomicArrayQueue<Registration> readyQueue = new MpscUnboundedAtomicArrayQueue<>(256);
     private final WakeState wakeState = new WakeState();
     private final CustomIoEvent event = new CustomIoEvent();
     private final LoopCounters counters = new LoopCounters();

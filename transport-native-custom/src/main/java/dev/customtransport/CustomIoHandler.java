@@ -162,26 +162,31 @@ public final class CustomIoHandler implements IoHandler {
 
     private int sleep(IoHandlerContext context) throws IOException {
         wakeState.publishSleeping();
-        int n = 0;
+        int n;
         boolean claimed;
+        boolean blocked = false;
         boolean capped = false;
         try {
             // Re-check after publishing: a producer that enqueued before our store will not write the eventfd.
             if (!context.canBlock() || !readyQueue.isEmpty()) {
-                return n = poller.pollNow();
+                n = poller.pollNow();
+            } else {
+                long timeout = context.deadlineNanos() == -1 ? -1
+                        : Math.max(0, context.delayNanos(System.nanoTime()));
+                // Never block longer than the bound: a claimed wakeup whose eventfd write is lost would otherwise
+                // leave a loop with no timer asleep for good, its new tasks unrun. An idle loop pays one wait per
+                // bound.
+                if (timeout < 0 || timeout > MISSED_WAKEUP_BOUND_NANOS) {
+                    timeout = MISSED_WAKEUP_BOUND_NANOS;
+                    capped = true;
+                }
+                blocked = true;
+                n = poller.poll(timeout);
             }
-            long timeout = context.deadlineNanos() == -1 ? -1 : Math.max(0, context.delayNanos(System.nanoTime()));
-            // Never block longer than the bound: a claimed wakeup whose eventfd write is lost would otherwise
-            // leave a loop with no timer asleep for good, its new tasks unrun. An idle loop pays one wait per bound.
-            if (timeout < 0 || timeout > MISSED_WAKEUP_BOUND_NANOS) {
-                timeout = MISSED_WAKEUP_BOUND_NANOS;
-                capped = true;
-            }
-            n = poller.poll(timeout);
         } finally {
             claimed = wakeState.wakeClaimedWhileSleeping();
         }
-        if (n == 0 && (claimed || (capped && pendingWakeup))) {
+        if (blocked && n == 0 && (claimed || (capped && pendingWakeup))) {
             // A wakeup was claimed and its eventfd event did not arrive before the wait ran out (this one, or a
             // whole bounded one after the sleep it was claimed in): count it and stop waiting for it. A producer
             // preempted between its claim and its write just as the wait ends is counted too; its late event is

@@ -72,10 +72,8 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         this.pollable = active;
         this.metadata = metadata;
         this.ops = initialOps;
-        if (active) {
-            local = socket.localAddress();
-            remote = socket.remoteAddress();
-        }
+        // An accepted socket's addresses are looked up when first asked for (its peer comes from accept):
+        // two syscalls per connection saved for servers that never ask.
     }
 
     private volatile ChannelFileDescriptor fdView;
@@ -120,12 +118,32 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
 
     @Override
     protected SocketAddress localAddress0() {
-        return local;
+        SocketAddress a = local;
+        if (a == null && active && socket.isOpen()) {
+            a = lookupLocalAddress();
+            local = a;
+        }
+        return a;
     }
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return remote;
+        SocketAddress a = remote;
+        if (a == null && active && socket.isOpen()) {
+            a = lookupRemoteAddress();
+            remote = a;
+        }
+        return a;
+    }
+
+    /** getsockname, decoded for this channel's address family. */
+    SocketAddress lookupLocalAddress() {
+        return socket.localAddress();
+    }
+
+    /** getpeername, decoded for this channel's address family. */
+    SocketAddress lookupRemoteAddress() {
+        return socket.remoteAddress();
     }
 
     final boolean isEdgeTriggered() {

@@ -9,6 +9,8 @@ import io.netty.buffer.CompositeByteBuf;
  * without a copy. The delegate is swapped per read loop (loop thread only).
  */
 final class DirectPreferringAllocator implements ByteBufAllocator {
+    static final int READ_SLACK = 16;
+
     private ByteBufAllocator delegate;
 
     DirectPreferringAllocator use(ByteBufAllocator delegate) {
@@ -36,9 +38,15 @@ final class DirectPreferringAllocator implements ByteBufAllocator {
         return delegate.directBuffer();
     }
 
+    /**
+     * What a read loop's allocator handle asks for: its guess of the next read's size, plus a little slack. With
+     * the slack a message of exactly the guessed size no longer fills the buffer, so the read is short and proves
+     * the socket drained; without it every such read "may have left more", and the next read meets EAGAIN (an
+     * adaptive guess shrinks to exactly the message size under request/response traffic).
+     */
     @Override
     public ByteBuf ioBuffer(int initialCapacity) {
-        return delegate.directBuffer(initialCapacity);
+        return delegate.directBuffer(initialCapacity + READ_SLACK);
     }
 
     @Override

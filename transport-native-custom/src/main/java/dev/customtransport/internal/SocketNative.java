@@ -110,10 +110,10 @@ final class SocketNative {
     /** getpeername into {@code out} (format above): bytes written or -errno. */
     static native int remoteAddress(int fd, byte[] out);
 
-    /** read(2) into native memory: bytes read, 0 at end of stream, or -errno. */
+    /** recv(2) into native memory: bytes read, 0 at end of stream, or -errno. */
     static native int read(int fd, long address, int length);
 
-    /** write(2) from native memory. */
+    /** send(2) from native memory (MSG_NOSIGNAL where the OS has it). */
     static native int write(int fd, long address, int length);
 
     /** writev(2) over {@code count} struct iovec at {@code iovAddress}. */

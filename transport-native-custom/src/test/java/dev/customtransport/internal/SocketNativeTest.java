@@ -23,7 +23,6 @@ import static dev.customtransport.internal.NativeTesting.assertErrno;
 import static dev.customtransport.internal.NativeTesting.await;
 import static dev.customtransport.internal.NativeTesting.closeQuietly;
 import static dev.customtransport.internal.NativeTesting.direct;
-import static dev.customtransport.internal.NativeTesting.epoll;
 import static dev.customtransport.internal.NativeTesting.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,11 +36,11 @@ class SocketNativeTest {
     private static final byte[] ANY6 = new byte[16];
 
     private static int in() {
-        return epoll(EpollNative.C_EPOLLIN);
+        return Poller.INTEREST_READ;
     }
 
     private static int out() {
-        return epoll(EpollNative.C_EPOLLOUT);
+        return Poller.INTEREST_WRITE;
     }
 
     private static byte[] loopback6() {

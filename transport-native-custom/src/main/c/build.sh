@@ -35,9 +35,11 @@ jni_md_dir="$java_home/include/$os"
 
 sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c")
 # Datagram batches, descriptor passing, splice and struct-valued options are Linux calls (recvmmsg, SO_PEERCRED,
-# splice, TCP_INFO); a BSD build brings its own datagram_*.c / unix_*.c with the same natives tables.
+# splice, TCP_INFO); socket_<os>.c holds the socket calls whose form differs (accept4, sendfile). On the BSDs
+# socket_bsd.c also gives the (still empty) datagram and unix natives tables.
 case "$os" in
-    linux) sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
+    linux) sources+=("$src_dir/socket_linux.c" "$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
+    *) sources+=("$src_dir/socket_bsd.c") ;; # macOS and the BSDs
 esac
 kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
 for s in "$@"; do
@@ -81,8 +83,10 @@ mv -f "$lib.tmp" "$lib"
 
 # Which C library the file was linked against, so the Java loader can refuse a mismatch (glibc vs musl) with a
 # reason instead of a dlopen error.
-libc=glibc
-if "$cc" -dumpmachine | grep -q musl; then
-    libc=musl
+if [ "$os" = linux ]; then
+    libc=glibc
+    if "$cc" -dumpmachine | grep -q musl; then
+        libc=musl
+    fi
+    echo "$libc" > "$out_dir/libcustomtransport_${os}_${arch}.libc"
 fi
-echo "$libc" > "$out_dir/libcustomtransport_${os}_${arch}.libc"

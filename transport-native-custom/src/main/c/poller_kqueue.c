@@ -96,11 +96,14 @@ static jint ct_kqueue_add_user(JNIEnv *env, jclass clazz, jint kq, jlong token) 
     return (jint) ct_result(kevent(kq, &ev, 1, NULL, 0, NULL));
 }
 
-/* Any thread: triggers the EVFILT_USER event, making a blocked kevent return. */
-static jint ct_kqueue_trigger(JNIEnv *env, jclass clazz, jint kq) {
+/*
+ * Any thread: triggers the EVFILT_USER event, making a blocked kevent return. The token goes along again because
+ * a change to an existing event replaces its udata (FreeBSD does so for every change, NOTE_TRIGGER included).
+ */
+static jint ct_kqueue_trigger(JNIEnv *env, jclass clazz, jint kq, jlong token) {
     (void) env; (void) clazz;
     struct kevent ev;
-    EV_SET(&ev, 0, EVFILT_USER, 0, NOTE_TRIGGER, 0, NULL);
+    EV_SET(&ev, 0, EVFILT_USER, 0, NOTE_TRIGGER, 0, CT_PTR(token));
     return (jint) ct_result(kevent(kq, &ev, 1, NULL, 0, NULL));
 }
 
@@ -109,7 +112,7 @@ static const JNINativeMethod ct_kqueue_methods[] = {
     { "create", "()I", (void *) ct_kqueue_create },
     { "kevent", "(IJIJIJ)I", (void *) ct_kqueue_kevent },
     { "addUserEvent", "(IJ)I", (void *) ct_kqueue_add_user },
-    { "trigger", "(I)I", (void *) ct_kqueue_trigger },
+    { "trigger", "(IJ)I", (void *) ct_kqueue_trigger },
 };
 
 const struct ct_natives ct_poller_natives = {

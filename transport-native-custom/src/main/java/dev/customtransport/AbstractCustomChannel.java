@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -331,6 +332,11 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     /** Unsafe of every channel here; it is the {@link io.netty.channel.IoHandle} the loop polls. */
     abstract class AbstractCustomUnsafe extends AbstractUnsafe implements CustomIoHandle {
         private ReadHandle readHandle;
+        /**
+         * The socket error the event being handled carried (kqueue), 0 if none. Only needed where SO_ERROR may
+         * already be consumed: under the libkqueue emulation, which reads it to fill the event in.
+         */
+        int eventSocketError;
 
         @Override
         public int fd() {
@@ -380,6 +386,7 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
                 return;
             }
             int bits = ((CustomIoEvent) ioEvent).bits;
+            eventSocketError = ((CustomIoEvent) ioEvent).socketError;
             // Output first: a pending connect is finished (or failed) before any read is tried, and an error
             // surfaces where the connect promise can carry it.
             if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0) {
@@ -505,6 +512,9 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             boolean stillPending = false;
             try {
                 boolean wasActive = isActive();
+                if (eventSocketError != 0) {
+                    throw Errors.newConnectException("finishConnect", -eventSocketError);
+                }
                 if (!socket.finishConnect()) {
                     stillPending = true;
                     return;

@@ -225,6 +225,7 @@ public final class CustomIoHandler implements IoHandler {
                 continue;
             }
             event.bits = bits;
+            event.socketError = poller.socketError(i);
             dispatch(r);
             handled++;
         }
@@ -248,6 +249,7 @@ public final class CustomIoHandler implements IoHandler {
             }
             counters.readyRuns++;
             event.bits = work | CustomIoEvent.QUEUED;
+            event.socketError = 0;
             dispatch(r);
             handled++;
         }

@@ -51,6 +51,6 @@ final class KqueueNative {
     /** Adds the EVFILT_USER wakeup event (ident 0, EV_CLEAR) carrying {@code token}. */
     static native int addUserEvent(int kq, long token);
 
-    /** Any thread: NOTE_TRIGGER on the EVFILT_USER event. */
-    static native int trigger(int kq);
+    /** Any thread: NOTE_TRIGGER on the EVFILT_USER event, with its token again (a change may replace udata). */
+    static native int trigger(int kq, long token);
 }

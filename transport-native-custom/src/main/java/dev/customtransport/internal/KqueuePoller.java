@@ -168,6 +168,12 @@ public final class KqueuePoller implements Poller {
             }
             return EVENT_ERROR;
         }
+        if ((flags & EV_DISABLE) != 0) {
+            // libkqueue (over epoll, which always reports hang-ups) reports EV_EOF on a disabled filter too, with
+            // the flags it was last given; a BSD kernel never reports a disabled filter. The socket error it may
+            // carry is kept (see socketError): libkqueue has consumed SO_ERROR to fill it in.
+            return (flags & EV_EOF) != 0 && ring.intAt(i, OFF_FFLAGS) != 0 ? EVENT_ERROR : 0;
+        }
         int out;
         if (filter == EVFILT_READ) {
             out = EVENT_READABLE;
@@ -188,6 +194,12 @@ public final class KqueuePoller implements Poller {
             out |= EVENT_ERROR;
         }
         return out;
+    }
+
+    @Override
+    public int socketError(int i) {
+        int flags = ring.shortAt(i, OFF_FLAGS) & 0xffff;
+        return (flags & EV_EOF) != 0 && (flags & EV_ERROR) == 0 ? ring.intAt(i, OFF_FFLAGS) : 0;
     }
 
     /** How the read filter is armed for an interest. */
@@ -352,7 +364,7 @@ public final class KqueuePoller implements Poller {
 
     @Override
     public void wake() {
-        int res = KqueueNative.trigger(kq);
+        int res = KqueueNative.trigger(kq, WAKER_TOKEN);
         if (res < 0) {
             // Only EBADF is possible here, and only if wake() raced close(), which the wake state forbids.
             throw new IllegalStateException(Errors.message("kevent(NOTE_TRIGGER)", -res));

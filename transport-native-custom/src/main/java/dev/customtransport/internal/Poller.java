@@ -49,6 +49,15 @@ public interface Poller extends AutoCloseable {
     /** The normalised {@code EVENT_*} bits of ready entry {@code i}. */
     int events(int i);
 
+    /**
+     * The socket error (errno) entry {@code i} carries, or 0. Only kqueue reports one (in fflags, with EV_EOF); a
+     * BSD kernel leaves it in SO_ERROR as well, but the libkqueue emulation reads SO_ERROR to fill it in, which
+     * clears it, so there this is the only place the error survives.
+     */
+    default int socketError(int i) {
+        return 0;
+    }
+
     void add(int fd, int interest, long token) throws IOException;
 
     /** Changes the interest of {@code fd} from {@code previous} (what the last add/modify gave) to {@code interest}. */

@@ -49,17 +49,24 @@ final class NativeTesting {
     /**
      * Blocks until {@code fd} reports one of {@code interest} ({@link Poller#INTEREST_READ} / {@code _WRITE}), or
      * fails after a generous bound; the bound only keeps a broken build from hanging, nothing is asserted about time.
+     * Returns the socket error the event carried ({@link Poller#socketError}), usually 0.
      */
-    static void await(int fd, int interest) {
+    static int await(int fd, int interest) {
         try (Poller poller = Poller.open(512, 512)) {
             poller.add(fd, interest, 1);
             long deadline = System.nanoTime() + 30_000_000_000L;
             for (;;) {
                 int n = poller.poll(Math.max(0, deadline - System.nanoTime()));
+                boolean ready = false;
+                int error = 0;
                 for (int i = 0; i < n; i++) {
                     if (poller.token(i) == 1 && poller.events(i) != 0) {
-                        return;
+                        ready = true;
+                        error = error != 0 ? error : poller.socketError(i);
                     }
+                }
+                if (ready) {
+                    return error;
                 }
                 assertTrue(System.nanoTime() < deadline, "fd " + fd + " did not become ready");
             }

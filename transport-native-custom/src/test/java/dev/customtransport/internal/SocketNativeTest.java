@@ -184,8 +184,12 @@ class SocketNativeTest {
         try {
             int rc = SocketNative.connect(client, LOOPBACK4, 0, port);
             if (rc == -Errno.EINPROGRESS) {
-                await(client, out());
+                int carried = await(client, out());
                 rc = SocketNative.finishConnect(client);
+                if (rc == 0 && carried != 0) {
+                    // The libkqueue emulation read SO_ERROR to fill the event in, which cleared it.
+                    rc = -carried;
+                }
             }
             assertErrno(Errno.ECONNREFUSED, rc);
         } finally {

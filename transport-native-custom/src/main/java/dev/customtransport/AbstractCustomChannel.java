@@ -389,7 +389,11 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             eventSocketError = ((CustomIoEvent) ioEvent).socketError;
             // Output first: a pending connect is finished (or failed) before any read is tried, and an error
             // surfaces where the connect promise can carry it.
-            if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0) {
+            // Any kernel event while connecting means the attempt is over: kqueue reports the read filter on its
+            // own (data and the peer's FIN can come in the same batch as, and before, the write filter), and
+            // reading a socket whose connect is not finished would take the FIN for the end of a stream never begun.
+            boolean connecting = connectPromise != null && (bits & CustomIoEvent.QUEUED) == 0;
+            if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0 || connecting) {
                 writeReady(bits);
                 if (!socket.isOpen()) {
                     return;

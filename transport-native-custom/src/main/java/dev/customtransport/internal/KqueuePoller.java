@@ -85,6 +85,9 @@ public final class KqueuePoller implements Poller {
     private final EventRing ring;
     private final ByteBuffer changes;
     private final long changesAddress;
+    /** Emulation only: two entries for deleting an fd's filters at once (see remove). */
+    private final ByteBuffer removals;
+    private final long removalsAddress;
     private int changeCount;
     /** Changes that failed when applied ahead of a wait (EV_RECEIPT), reported as error events by the next poll. */
     private long[] failedTokens = new long[4];
@@ -107,6 +110,8 @@ public final class KqueuePoller implements Poller {
         ring = new EventRing(initialEvents, maxEvents, EVENT_SIZE, OFF_FILTER, OFF_UDATA);
         changes = ByteBuffer.allocateDirect(CHANGE_CAPACITY * EVENT_SIZE).order(ByteOrder.nativeOrder());
         changesAddress = SocketNative.bufferAddress(changes);
+        removals = ByteBuffer.allocateDirect(2 * EVENT_SIZE).order(ByteOrder.nativeOrder());
+        removalsAddress = SocketNative.bufferAddress(removals);
     }
 
     @Override
@@ -279,14 +284,35 @@ public final class KqueuePoller implements Poller {
     @Override
     public void remove(int fd) throws IOException {
         controlCalls++;
-        queue(fd, EVFILT_READ, EV_DELETE, 0);
-        queue(fd, EVFILT_WRITE, EV_DELETE, 0);
         if (EMULATED) {
             // libkqueue (over epoll) cannot see a close: filters of a closed fd stay in its tables and break the
             // next socket that gets the same number (its BUGS.md: remove before close). Callers remove before
-            // they close, so applying the deletes now is enough. A BSD kernel needs no such care.
-            flushWithReceipts();
+            // they close, so deleting now, in a call of its own, is enough; other registrations' queued changes
+            // stay queued, and an add of this fd still queued fails harmlessly (EBADF) after the close. A BSD
+            // kernel needs no such care.
+            deleteNow(fd);
+            return;
         }
+        queue(fd, EVFILT_READ, EV_DELETE, 0);
+        queue(fd, EVFILT_WRITE, EV_DELETE, 0);
+    }
+
+    private void deleteNow(int fd) throws IOException {
+        for (int i = 0; i < 2; i++) {
+            int base = i * EVENT_SIZE;
+            for (int off = 0; off < EVENT_SIZE; off += Long.BYTES) {
+                removals.putLong(base + off, 0L);
+            }
+            removals.putLong(base + OFF_IDENT, fd);
+            removals.putShort(base + OFF_FILTER, i == 0 ? EVFILT_READ : EVFILT_WRITE);
+            removals.putShort(base + OFF_FLAGS, (short) (EV_DELETE | EV_RECEIPT));
+        }
+        int res;
+        do {
+            // Receipts into the same two entries: kevent returns after the changes, collecting no events.
+            res = KqueueNative.kevent(kq, removalsAddress, 2, removalsAddress, 2, 0);
+        } while (res == -Errno.EINTR);
+        Errors.check("kevent(EV_DELETE)", res);
     }
 
     private void queue(int fd, short filter, int flags, long token) throws IOException {

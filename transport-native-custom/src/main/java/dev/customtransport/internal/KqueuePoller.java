@@ -237,6 +237,14 @@ public final class KqueuePoller implements Poller {
     @Override
     public void add(int fd, int interest, long token) throws IOException {
         controlCalls++;
+        if (EMULATED) {
+            // libkqueue keeps the filters of an fd closed without EV_DELETE, and a new socket that gets the same
+            // number is then silently never reported (no error, no events). Deleting first clears any such
+            // leftover; on a fresh number the deletes fail with ENOENT and are skipped. A BSD kernel drops a
+            // closed fd's filters itself.
+            queue(fd, EVFILT_READ, EV_DELETE, 0);
+            queue(fd, EVFILT_WRITE, EV_DELETE, 0);
+        }
         addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
         addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
     }

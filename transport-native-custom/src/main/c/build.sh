@@ -6,6 +6,11 @@
 # Environment: CC (default gcc), JAVA_HOME (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
 # (e.g. "-fsanitize=address,undefined"). The common sources are listed here; the per-OS ones (exactly one poller
 # backend and one sockopt table) come from the Maven profile of the platform.
+#
+# CT_KQUEUE_EMULATION_PREFIX (Linux only, for tests; Maven: -Dkqueue.emulation.prefix=<dir>): the install prefix of
+# a libkqueue build. The kqueue backend (poller_kqueue.c) then replaces poller_epoll.c, compiled against
+# libkqueue's <sys/event.h> and linked to its library (found at run time through the rpath); the Linux socket
+# files stay. Such a library is for exercising the kqueue backend here, never for shipping.
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
@@ -30,17 +35,39 @@ jni_md_dir="$java_home/include/$os"
 
 sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c")
 # Datagram batches, descriptor passing, splice and struct-valued options are Linux calls (recvmmsg, SO_PEERCRED,
-# splice, TCP_INFO); a BSD build brings its own datagram_*.c / unix_*.c with the same natives tables.
+# splice, TCP_INFO); socket_<os>.c holds the socket calls whose form differs (accept4, sendfile). On the BSDs
+# socket_bsd.c also gives the (still empty) datagram and unix natives tables.
 case "$os" in
-    linux) sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
+    linux) sources+=("$src_dir/socket_linux.c" "$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
+    *) sources+=("$src_dir/socket_bsd.c") ;; # macOS and the BSDs
 esac
+kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
 for s in "$@"; do
+    if [ -n "$kqueue_prefix" ] && [ "$s" = poller_epoll.c ]; then
+        s=poller_kqueue.c
+    fi
     sources+=("$src_dir/$s")
 done
 
 cflags=(-std=c11 -O2 -g -fPIC -Wall -Wextra -Werror -fvisibility=hidden -D_GNU_SOURCE -fno-omit-frame-pointer
         -I"$java_home/include" -I"$jni_md_dir")
-ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined -ldl)
+case "$os" in
+    linux) ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined -ldl) ;;
+    osx) ldflags=(-shared -Wl,-undefined,error) ;;
+    *) ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined) ;; # the BSDs: dlopen/dladdr are in libc
+esac
+if [ -n "$kqueue_prefix" ]; then
+    if [ "$os" != linux ]; then
+        echo "build.sh: kqueue.emulation.prefix is for Linux builds; $os has a kqueue of its own" >&2
+        exit 1
+    fi
+    if [ ! -f "$kqueue_prefix/include/kqueue/sys/event.h" ]; then
+        echo "build.sh: no libkqueue headers under $kqueue_prefix/include/kqueue (kqueue.emulation.prefix)" >&2
+        exit 1
+    fi
+    cflags+=(-DCT_KQUEUE_EMULATION -I"$kqueue_prefix/include/kqueue")
+    ldflags+=(-L"$kqueue_prefix/lib" -Wl,-rpath,"$kqueue_prefix/lib" -lkqueue)
+fi
 # Word splitting is wanted here: the extra flags are a space-separated list.
 # shellcheck disable=SC2206
 extra_cflags=(${CT_EXTRA_CFLAGS:-})
@@ -56,8 +83,10 @@ mv -f "$lib.tmp" "$lib"
 
 # Which C library the file was linked against, so the Java loader can refuse a mismatch (glibc vs musl) with a
 # reason instead of a dlopen error.
-libc=glibc
-if "$cc" -dumpmachine | grep -q musl; then
-    libc=musl
+if [ "$os" = linux ]; then
+    libc=glibc
+    if "$cc" -dumpmachine | grep -q musl; then
+        libc=musl
+    fi
+    echo "$libc" > "$out_dir/libcustomtransport_${os}_${arch}.libc"
 fi
-echo "$libc" > "$out_dir/libcustomtransport_${os}_${arch}.libc"

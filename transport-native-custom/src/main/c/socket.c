@@ -7,13 +7,13 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "sockopt.h"
+#include "sockos.h"
 #include "transport.h"
 
 /* SocketNative's domain and type codes. */
@@ -175,8 +175,10 @@ static jint ct_socket(JNIEnv *env, jclass clazz, jint domain, jint type) {
     case CT_TYPE_DGRAM: kind = SOCK_DGRAM; break;
     default: return -EINVAL;
     }
-    int fd = socket(af, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    CT_RETURN_IF_FAILED(fd);
+    int fd = ct_os_socket(af, kind);
+    if (fd < 0) {
+        return fd;
+    }
     if (af == AF_INET6) {
         /* Dual stack whatever net.ipv6.bindv6only says: one IPv6 socket serves IPv4 peers too, as Java expects. */
         int off = 0;
@@ -271,8 +273,10 @@ static jint ct_accept(JNIEnv *env, jclass clazz, jint fd, jbyteArray addr_out) {
     (void) clazz;
     ct_sockaddr addr;
     socklen_t len = sizeof(addr);
-    int child = accept4(fd, &addr.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    CT_RETURN_IF_FAILED(child);
+    int child = ct_os_accept(fd, &addr.sa, &len);
+    if (child < 0) {
+        return child;
+    }
     if (addr_out != NULL) {
         jint rc = ct_put_address(env, &addr, len, addr_out);
         if (rc < 0) {
@@ -396,9 +400,10 @@ static jlong ct_send_file(JNIEnv *env, jclass clazz, jint out_fd, jobject region
     if (rc < 0) {
         return rc;
     }
-    off_t off = (off_t) offset;
-    ssize_t sent = sendfile(out_fd, in_fd, &off, (size_t) count);
-    CT_RETURN_IF_FAILED(sent);
+    ssize_t sent = ct_os_sendfile(out_fd, in_fd, (off_t) offset, (size_t) count);
+    if (sent < 0) {
+        return sent;
+    }
     if (sent > 0) {
         jlong before = (*env)->GetLongField(env, region, transferred);
         (*env)->SetLongField(env, region, transferred, before + sent);

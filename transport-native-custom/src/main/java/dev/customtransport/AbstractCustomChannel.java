@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -349,6 +350,11 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     /** Unsafe of every channel here; it is the {@link io.netty.channel.IoHandle} the loop polls. */
     abstract class AbstractCustomUnsafe extends AbstractUnsafe implements CustomIoHandle {
         private ReadHandle readHandle;
+        /**
+         * The socket error the event being handled carried (kqueue), 0 if none. Only needed where SO_ERROR may
+         * already be consumed: under the libkqueue emulation, which reads it to fill the event in.
+         */
+        int eventSocketError;
 
         @Override
         public int fd() {
@@ -398,9 +404,14 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
                 return;
             }
             int bits = ((CustomIoEvent) ioEvent).bits;
+            eventSocketError = ((CustomIoEvent) ioEvent).socketError;
             // Output first: a pending connect is finished (or failed) before any read is tried, and an error
             // surfaces where the connect promise can carry it.
-            if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0) {
+            // Any kernel event while connecting means the attempt is over: kqueue reports the read filter on its
+            // own (data and the peer's FIN can come in the same batch as, and before, the write filter), and
+            // reading a socket whose connect is not finished would take the FIN for the end of a stream never begun.
+            boolean connecting = connectPromise != null && (bits & CustomIoEvent.QUEUED) == 0;
+            if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0 || connecting) {
                 writeReady(bits);
                 if (!socket.isOpen()) {
                     return;
@@ -523,6 +534,9 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             boolean stillPending = false;
             try {
                 boolean wasActive = isActive();
+                if (eventSocketError != 0) {
+                    throw Errors.newConnectException("finishConnect", -eventSocketError);
+                }
                 if (!socket.finishConnect()) {
                     stillPending = true;
                     return;

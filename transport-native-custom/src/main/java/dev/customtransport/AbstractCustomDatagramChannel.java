@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.MessageArray;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
@@ -201,13 +202,20 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
             handle.reset(config);
             Throwable exception = null;
             boolean drained = false;
+            int carriedError = eventSocketError;
+            eventSocketError = 0;
             try {
                 do {
                     int n = readOnce(handle, config.getAllocator());
                     if (n == 0) {
+                        if (carriedError != 0) {
+                            // An ICMP error the event carried but recvmsg no longer sees (libkqueue consumed it).
+                            throw Errors.newDatagramException("recvmsg", -carriedError);
+                        }
                         drained = true;
                         break;
                     }
+                    carriedError = 0;
                     handle.incMessagesRead(n);
                     readPending = false;
                     for (int i = 0; i < received.size(); i++) {

@@ -474,6 +474,8 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             ByteBuf buf = null;
             boolean close = false;
             boolean drained = false;
+            int carriedError = eventSocketError;
+            eventSocketError = 0;
             try {
                 do {
                     buf = handle.allocate(allocator);
@@ -483,6 +485,11 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                     if (n <= 0) {
                         buf.release();
                         buf = null;
+                        if (n < 0 && carriedError != 0) {
+                            // A reset the event carried but read no longer sees: the libkqueue emulation read
+                            // SO_ERROR (clearing it) to fill the event in, so the stream just looks ended.
+                            throw Errors.newIoException("read", -carriedError);
+                        }
                         drained = true;
                         close = n < 0;
                         if (close) {

@@ -18,6 +18,8 @@ final class CustomIoEvent implements IoEvent {
     static final int QUEUED = 1 << 8;
 
     int bits;
+    /** The socket error the kernel event carried ({@link Poller#socketError}), 0 if none or queued. */
+    int socketError;
 
     boolean has(int bit) {
         return (bits & bit) != 0;

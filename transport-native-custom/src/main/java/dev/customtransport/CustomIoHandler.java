@@ -213,13 +213,19 @@ public final class CustomIoHandler implements IoHandler {
             if (token == Poller.TIMER_TOKEN) {
                 continue;
             }
+            int bits = poller.events(i);
+            if (bits == 0) {
+                // A change receipt (kqueue: a queued change for an fd closed meanwhile), not an event.
+                continue;
+            }
             Registration r = registrations.get(token);
             if (r == null) {
                 // Its slot was freed earlier in this batch (closed, perhaps reused): not the new owner's event.
                 counters.staleEvents++;
                 continue;
             }
-            event.bits = poller.events(i);
+            event.bits = bits;
+            event.socketError = poller.socketError(i);
             dispatch(r);
             handled++;
         }
@@ -243,6 +249,7 @@ public final class CustomIoHandler implements IoHandler {
             }
             counters.readyRuns++;
             event.bits = work | CustomIoEvent.QUEUED;
+            event.socketError = 0;
             dispatch(r);
             handled++;
         }
@@ -317,7 +324,7 @@ public final class CustomIoHandler implements IoHandler {
                 poller.remove(r.handle.fd());
                 counters.ctlDel++;
             } else {
-                poller.modify(r.handle.fd(), want, r.token);
+                poller.modify(r.handle.fd(), r.applied, want, r.token);
                 counters.ctlMod++;
             }
             r.applied = want;
@@ -339,7 +346,7 @@ public final class CustomIoHandler implements IoHandler {
                 poller.remove(r.handle.fd());
                 counters.ctlDel++;
             } catch (IOException e) {
-                logger.debug("epoll_ctl(DEL) failed for {}", r.handle, e);
+                logger.debug("removing {} from the poller failed", r.handle, e);
             }
         }
         r.applied = 0;

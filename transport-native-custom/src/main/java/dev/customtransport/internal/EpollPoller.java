@@ -211,7 +211,7 @@ public final class EpollPoller implements Poller {
     }
 
     @Override
-    public void modify(int fd, int interest, long token) throws IOException {
+    public void modify(int fd, int previous, int interest, long token) throws IOException {
         controlCalls++;
         Errors.check("epoll_ctl(MOD)", EpollNative.ctl(epfd, CTL_MOD, fd, toEpoll(interest), token));
     }

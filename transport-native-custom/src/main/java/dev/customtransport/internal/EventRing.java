@@ -54,6 +54,36 @@ public final class EventRing {
         return memory.getLong(i * stride + dataOffset);
     }
 
+    /** A 16-bit field at {@code offset} within entry {@code i} (kqueue's filter and flags). */
+    public short shortAt(int i, int offset) {
+        return memory.getShort(i * stride + offset);
+    }
+
+    /** A 32-bit field at {@code offset} within entry {@code i}. */
+    public int intAt(int i, int offset) {
+        return memory.getInt(i * stride + offset);
+    }
+
+    /** A 64-bit field at {@code offset} within entry {@code i}. */
+    public long longAt(int i, int offset) {
+        return memory.getLong(i * stride + offset);
+    }
+
+    /** Writes a 16-bit field of entry {@code i} (backends that synthesise events). */
+    public void putShort(int i, int offset, short value) {
+        memory.putShort(i * stride + offset, value);
+    }
+
+    /** Writes a 32-bit field of entry {@code i}. */
+    public void putInt(int i, int offset, int value) {
+        memory.putInt(i * stride + offset, value);
+    }
+
+    /** Writes a 64-bit field of entry {@code i}. */
+    public void putLong(int i, int offset, long value) {
+        memory.putLong(i * stride + offset, value);
+    }
+
     /** Writes an entry; used by tests and by backends that synthesise events. */
     public void put(int i, int flags, long data) {
         memory.putInt(i * stride + flagsOffset, flags);

@@ -118,7 +118,8 @@ public final class NativeLibrary {
      */
     private static void preloadNativeClasses() {
         Class<?>[] classes = {
-            SystemNative.class, SocketNative.class, EpollNative.class, DatagramNative.class, UnixNative.class,
+            SystemNative.class, SocketNative.class, EpollNative.class, KqueueNative.class, DatagramNative.class,
+            UnixNative.class,
         };
         for (Class<?> c : classes) {
             if (c.getClassLoader() != NativeLibrary.class.getClassLoader()) {
@@ -132,11 +133,14 @@ public final class NativeLibrary {
         ClassLoader loader = NativeLibrary.class.getClassLoader();
         URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
         if (url == null) {
+            List<String> carried = carriedPlatforms(loader);
             throw new LoadFailure(resource + " is not in the class path: this jar has no library for "
-                    + platform() + " (or the jar was repackaged without its META-INF/native/ directory)");
+                    + platform() + (carried.isEmpty()
+                            ? " (nor for any other platform: was it repackaged without its META-INF/native/ directory?)"
+                            : "; it carries libraries for " + String.join(", ", carried)));
         }
-        String builtFor = builtForLibc();
-        if (!libc.equals("unknown") && !builtFor.equals(libc)) {
+        String builtFor = OS.equals("linux") ? builtForLibc() : "n/a";
+        if (OS.equals("linux") && !libc.equals("unknown") && !builtFor.equals(libc)) {
             throw new LoadFailure("the library in this jar is linked against " + builtFor + ", but this JVM runs on "
                     + libc + "; build the jar on a " + libc + " system or point " + LIBRARY_PROPERTY + " to a "
                     + libc + " build");
@@ -182,7 +186,9 @@ public final class NativeLibrary {
     private static void verify() {
         int backend = SystemNative.backend();
         int expected = OS.equals("linux") ? BACKEND_EPOLL : BACKEND_KQUEUE;
-        if (backend != expected) {
+        // On Linux a kqueue library is the test build against libkqueue (-Dkqueue.emulation.prefix): accepted.
+        boolean emulation = OS.equals("linux") && backend == BACKEND_KQUEUE;
+        if (backend != expected && !emulation) {
             throw new LoadFailure("the library was built for backend " + backend + ", but " + OS + " needs " + expected);
         }
     }
@@ -212,6 +218,24 @@ public final class NativeLibrary {
             }
         }
         return mangled.toString();
+    }
+
+    /** The platforms a release jar may carry a library for (each built on its own machine and merged in). */
+    static final String[] KNOWN_PLATFORMS = {
+        "linux-x86_64", "linux-aarch_64", "osx-x86_64", "osx-aarch_64", "freebsd-x86_64",
+    };
+
+    /** Which of {@link #KNOWN_PLATFORMS} this class path has a library for. */
+    static List<String> carriedPlatforms(ClassLoader loader) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String p : KNOWN_PLATFORMS) {
+            String resource = "META-INF/native/libcustomtransport_" + p.replace('-', '_') + ".so";
+            URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
+            if (url != null) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** "glibc", "musl" or "unknown": which C library this (Linux) JVM process has mapped. */

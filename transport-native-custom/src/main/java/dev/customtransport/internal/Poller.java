@@ -3,8 +3,12 @@ package dev.customtransport.internal;
 import java.io.IOException;
 
 /**
- * The narrow contract between the event loop and one OS readiness backend (epoll now; kqueue behind the same
- * contract). Everything but {@link #wake()} runs on the loop thread.
+ * The narrow contract between the event loop and one OS readiness backend ({@link EpollPoller},
+ * {@link KqueuePoller}). Everything but {@link #wake()} runs on the loop thread.
+ *
+ * <p>A backend may apply {@link #add}, {@link #modify} and {@link #remove} at once (epoll) or queue them for its
+ * next wait (kqueue's change list); either way they take effect no later than the next {@link #poll}. An entry
+ * whose {@link #events} are 0 carries nothing to dispatch (a change receipt) and is skipped.
  *
  * <p>Interest bits ({@code INTEREST_*}) say what a registration wants to hear about; event bits ({@code EVENT_*})
  * say what happened, normalised so the channel code never sees a backend's own flags.
@@ -12,7 +16,10 @@ import java.io.IOException;
 public interface Poller extends AutoCloseable {
     int INTEREST_READ = 1;
     int INTEREST_WRITE = 2;
-    /** Peer half-close (EPOLLRDHUP; on kqueue it comes with EV_EOF on the read filter). */
+    /**
+     * Peer half-close (EPOLLRDHUP; on kqueue it comes with EV_EOF on the read filter, so without
+     * {@link #INTEREST_READ} the read filter is armed edge-triggered to hear it).
+     */
     int INTEREST_READ_CLOSED = 4;
     /** Report transitions only (EPOLLET / EV_CLEAR). */
     int INTEREST_EDGE = 8;
@@ -42,9 +49,19 @@ public interface Poller extends AutoCloseable {
     /** The normalised {@code EVENT_*} bits of ready entry {@code i}. */
     int events(int i);
 
+    /**
+     * The socket error (errno) entry {@code i} carries, or 0. Only kqueue reports one (in fflags, with EV_EOF); a
+     * BSD kernel leaves it in SO_ERROR as well, but the libkqueue emulation reads SO_ERROR to fill it in, which
+     * clears it, so there this is the only place the error survives.
+     */
+    default int socketError(int i) {
+        return 0;
+    }
+
     void add(int fd, int interest, long token) throws IOException;
 
-    void modify(int fd, int interest, long token) throws IOException;
+    /** Changes the interest of {@code fd} from {@code previous} (what the last add/modify gave) to {@code interest}. */
+    void modify(int fd, int previous, int interest, long token) throws IOException;
 
     /** Removes {@code fd}; an fd already gone from the poller (ENOENT, EBADF) is not an error. */
     void remove(int fd) throws IOException;
@@ -55,7 +72,7 @@ public interface Poller extends AutoCloseable {
     /** Called after the loop decoded a batch of {@code n}: a full ring means there may be more, so it may grow. */
     void afterBatch(int n);
 
-    /** Interest changes made (epoll_ctl calls, or kevent changes). */
+    /** Interest changes made: calls of add, modify and remove (each an epoll_ctl, or kevent change-list entries). */
     long controlCalls();
 
     /** A human-readable name of the backend and how it waits, for toString(). */
@@ -69,8 +86,11 @@ public interface Poller extends AutoCloseable {
     static Poller open(int initialEvents, int maxEvents) throws IOException {
         NativeLibrary.ensureLoaded();
         int backend = SystemNative.backend();
-        if (backend == 1) {
+        if (backend == NativeLibrary.BACKEND_EPOLL) {
             return new EpollPoller(initialEvents, maxEvents);
+        }
+        if (backend == NativeLibrary.BACKEND_KQUEUE) {
+            return new KqueuePoller(initialEvents, maxEvents);
         }
         throw new IllegalStateException("the native library was built for backend " + backend
                 + ", which this version of the Java side cannot drive");

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 
 import static dev.customtransport.internal.NativeTesting.await;
 import static dev.customtransport.internal.NativeTesting.closeQuietly;
-import static dev.customtransport.internal.NativeTesting.epoll;
 import static dev.customtransport.internal.NativeTesting.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +42,7 @@ class DatagramNativeTest {
                 MessageArray a = MessageArray.acquire();
                 assertTrue(a.addSend(data, rx.localAddress(), 100, false));
                 assertEquals(1, a.sendOne(tx, false));
-                await(rx.intValue(), epoll(EpollNative.C_EPOLLIN));
+                await(rx.intValue(), Poller.INTEREST_READ);
                 a = MessageArray.acquire();
                 a.addReceive(in, 0, in.capacity());
                 if (batch) {

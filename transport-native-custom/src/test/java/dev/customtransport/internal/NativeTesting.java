@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** What the native tests share: checked results, direct memory, and waiting for readiness through epoll. */
+/**
+ * What the native tests share: checked results, direct memory, and waiting for readiness through the poller the
+ * library was built with (epoll, or kqueue).
+ */
 final class NativeTesting {
-    private static final int[] EPOLL = new int[EpollNative.C_COUNT];
-
     static {
         NativeLibrary.ensureLoaded();
-        EpollNative.constants(EPOLL);
     }
 
     private NativeTesting() { }
 
-    static int epoll(int index) {
-        return EPOLL[index];
+    /** True if the library drives epoll (EpollNative is registered); false for a kqueue build. */
+    static boolean isEpoll() {
+        return SystemNative.backend() == NativeLibrary.BACKEND_EPOLL;
     }
 
     /** Asserts a native succeeded and returns its result; a failure names the errno. */
@@ -46,21 +47,31 @@ final class NativeTesting {
     }
 
     /**
-     * Blocks until {@code fd} reports one of {@code events} (EPOLLIN / EPOLLOUT values), or fails after a generous
-     * bound; the bound only keeps a broken build from hanging, nothing is asserted about time.
+     * Blocks until {@code fd} reports one of {@code interest} ({@link Poller#INTEREST_READ} / {@code _WRITE}), or
+     * fails after a generous bound; the bound only keeps a broken build from hanging, nothing is asserted about time.
+     * Returns the socket error the event carried ({@link Poller#socketError}), usually 0.
      */
-    static void await(int fd, int events) {
-        int ep = ok("epoll_create", EpollNative.create());
-        try {
-            ok("epoll_ctl", EpollNative.ctl(ep, EPOLL[EpollNative.C_CTL_ADD], fd, events, 1));
-            ByteBuffer ring = direct(4 * EPOLL[EpollNative.C_EVENT_SIZE]);
-            int n;
-            do {
-                n = EpollNative.waitMillis(ep, address(ring), 4, 30_000);
-            } while (n == -Errno.EINTR);
-            assertEquals(1, ok("epoll_wait", n), "fd " + fd + " did not become ready");
-        } finally {
-            SocketNative.close(ep);
+    static int await(int fd, int interest) {
+        try (Poller poller = Poller.open(512, 512)) {
+            poller.add(fd, interest, 1);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (;;) {
+                int n = poller.poll(Math.max(0, deadline - System.nanoTime()));
+                boolean ready = false;
+                int error = 0;
+                for (int i = 0; i < n; i++) {
+                    if (poller.token(i) == 1 && poller.events(i) != 0) {
+                        ready = true;
+                        error = error != 0 ? error : poller.socketError(i);
+                    }
+                }
+                if (ready) {
+                    return error;
+                }
+                assertTrue(System.nanoTime() < deadline, "fd " + fd + " did not become ready");
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -1,0 +1,88 @@
+/*
+ * macOS's and the BSDs' forms of the calls in sockos.h. Compiled only there (build.sh).
+ *   - macOS has no accept4 and no SOCK_NONBLOCK/SOCK_CLOEXEC flags: accept/socket, then fcntl. The window
+ *     between them is harmless for close-on-exec only if no other thread forks and execs in it; the JDK's own
+ *     process launcher closes stray descriptors in the child, which covers it.
+ *   - SIGPIPE: macOS has SO_NOSIGPIPE per socket (set on every socket we make); FreeBSD has it too. The JVM
+ *     ignores SIGPIPE anyway; this keeps a native write to a dead peer from depending on that.
+ *   - sendfile: FreeBSD's is sendfile(in, out, offset, nbytes, hdtr, &sbytes, flags); macOS's is
+ *     sendfile(in, out, offset, &len, hdtr, flags) with len in/out. Both report partial progress on EAGAIN.
+ * The datagram batches, descriptor passing and struct options (DatagramNative, UnixNative) have no BSD build
+ * yet: their natives tables are empty here, so those calls fail with UnsatisfiedLinkError on these systems.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "sockos.h"
+#include "transport.h"
+
+static int ct_prepare(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+#ifdef SO_NOSIGPIPE
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on)) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+#endif
+    return fd;
+}
+
+int ct_os_socket(int af, int kind) {
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+    int fd = socket(af, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); /* FreeBSD 10+, the other BSDs */
+#else
+    int fd = socket(af, kind, 0); /* macOS */
+#endif
+    if (fd < 0) {
+        return -errno;
+    }
+    return ct_prepare(fd);
+}
+
+int ct_os_accept(int fd, struct sockaddr *addr, socklen_t *len) {
+#if defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
+    int child = accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    int child = accept(fd, addr, len); /* macOS: no accept4 */
+#endif
+    if (child < 0) {
+        return -errno;
+    }
+    return ct_prepare(child);
+}
+
+ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count) {
+#if defined(__APPLE__)
+    off_t len = (off_t) count;
+    int rc = sendfile(in_fd, out_fd, offset, &len, NULL, 0);
+    if (rc < 0 && len == 0) {
+        return -errno;
+    }
+    return (ssize_t) len;
+#elif defined(__FreeBSD__) || defined(__DragonFly__)
+    off_t sent = 0;
+    int rc = sendfile(in_fd, out_fd, offset, count, NULL, &sent, 0);
+    if (rc < 0 && sent == 0) {
+        return -errno;
+    }
+    return (ssize_t) sent;
+#else
+    (void) out_fd; (void) in_fd; (void) offset; (void) count;
+    return -EOPNOTSUPP; /* OpenBSD and NetBSD have no sendfile: the caller copies through memory */
+#endif
+}
+
+/* No BSD build of these classes' natives yet (see the top of this file). */
+const struct ct_natives ct_datagram_natives = { "dev/customtransport/internal/DatagramNative", NULL, 0 };
+const struct ct_natives ct_unix_natives = { "dev/customtransport/internal/UnixNative", NULL, 0 };

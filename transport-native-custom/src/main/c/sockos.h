@@ -1,0 +1,21 @@
+/*
+ * The socket calls whose form differs between the OSes, used by socket.c: socket_linux.c on Linux,
+ * socket_bsd.c on macOS and the BSDs. Each returns its result or -errno.
+ */
+#ifndef CT_SOCKOS_H
+#define CT_SOCKOS_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/* A non-blocking, close-on-exec socket (and one that never raises SIGPIPE where the OS allows saying so). */
+int ct_os_socket(int af, int kind);
+
+/* accept, giving a non-blocking, close-on-exec descriptor like ct_os_socket's. */
+int ct_os_accept(int fd, struct sockaddr *addr, socklen_t *len);
+
+/* Sends up to count bytes of in_fd from offset to the socket out_fd: the bytes sent (> 0 even when the call was
+ * cut short by EAGAIN or EINTR after some progress), or -errno. */
+ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count);
+
+#endif /* CT_SOCKOS_H */

@@ -310,8 +310,13 @@ static jint ct_read(JNIEnv *env, jclass clazz, jint fd, jlong address, jint leng
     if (length < 0) {
         return -EINVAL;
     }
-    /* recv rather than read: the socket call skips the VFS layers read(2) goes through (about 80 ns each). */
-    return (jint) ct_result(recv(fd, CT_PTR(address), (size_t) length, 0));
+    /* recv rather than read: the socket call skips the VFS layers read(2) goes through (about 80 ns each).
+     * ENOTSOCK (a pipe, an eventfd) falls back to read(2), so the call still works on any descriptor. */
+    ssize_t n = recv(fd, CT_PTR(address), (size_t) length, 0);
+    if (n < 0 && errno == ENOTSOCK) {
+        n = read(fd, CT_PTR(address), (size_t) length);
+    }
+    return (jint) ct_result(n);
 }
 
 static jint ct_write(JNIEnv *env, jclass clazz, jint fd, jlong address, jint length) {
@@ -322,10 +327,14 @@ static jint ct_write(JNIEnv *env, jclass clazz, jint fd, jlong address, jint len
     /* send rather than write, for the same reason; MSG_NOSIGNAL turns a write to a reset peer into -EPIPE
      * without raising SIGPIPE (macOS has no such flag and uses SO_NOSIGPIPE instead). */
 #ifdef MSG_NOSIGNAL
-    return (jint) ct_result(send(fd, CT_PTR(address), (size_t) length, MSG_NOSIGNAL));
+    ssize_t n = send(fd, CT_PTR(address), (size_t) length, MSG_NOSIGNAL);
 #else
-    return (jint) ct_result(send(fd, CT_PTR(address), (size_t) length, 0));
+    ssize_t n = send(fd, CT_PTR(address), (size_t) length, 0);
 #endif
+    if (n < 0 && errno == ENOTSOCK) {
+        n = write(fd, CT_PTR(address), (size_t) length);
+    }
+    return (jint) ct_result(n);
 }
 
 static jlong ct_writev(JNIEnv *env, jclass clazz, jint fd, jlong iov_address, jint count) {

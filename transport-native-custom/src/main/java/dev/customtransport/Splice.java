@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Queue;
 
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * splice(2) from a {@link CustomSocketChannel}'s socket, without the bytes entering Java: to another of our stream
@@ -233,7 +233,7 @@ final class Splice {
 
     /** One channel's side of splicing: its pending requests, and the pipe others splice into it through. */
     static final class Endpoint {
-        private final Queue<Request> requests = new MpscUnboundedArrayQueue<>(16);
+        private final Queue<Request> requests = new MpscUnboundedAtomicArrayQueue<>(16);
         /** {read end, write end}; made on the loop when first spliced into, closed with the channel. */
         private int[] pipe;
         private volatile boolean closed;

@@ -233,10 +233,57 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         unsafe.onBeginRead();
     }
 
-    /** Stops input interest unless a read is pending or autoRead is on (then reading continues). */
-    final void clearReadInterestIfIdle() {
-        if (!readPending && !config().isAutoRead()) {
-            clearReadInterest();
+    /**
+     * The start of every read loop: true when reading is paused (no read() pending, autoRead off). The readiness
+     * that brought the loop here is then kept for later: edge-triggered, remembered in {@code readReady} for the
+     * next read() (that edge will not come again); level-triggered, input interest is dropped so the kernel stops
+     * reporting it.
+     */
+    final boolean pauseIfNotReading() {
+        if (readPending || config().isAutoRead()) {
+            return false;
+        }
+        if (isEdgeTriggered()) {
+            readReady = true;
+        } else {
+            clearFlag(CustomIoOps.READ);
+        }
+        return true;
+    }
+
+    /**
+     * The end of every read loop. Edge-triggered: a loop that stopped with input maybe left (its budget, not
+     * EAGAIN) gets no new edge for it, so the channel queues itself if reading is still wanted and otherwise
+     * remembers it for read(). Level-triggered: input interest is dropped once reading is no longer wanted.
+     */
+    final void readLoopDone(boolean drained) {
+        boolean wanted = readPending || config().isAutoRead();
+        if (isEdgeTriggered()) {
+            readReady = !drained && socket.isOpen() && !socket.isInputShutdown();
+            if (readReady && wanted) {
+                reg.markReady(CustomIoEvent.READABLE);
+            }
+        } else if (!wanted) {
+            clearFlag(CustomIoOps.READ);
+        }
+    }
+
+    /**
+     * The end of a write loop that left messages queued. With the socket buffer full, wait for the kernel to say it
+     * drained (level-triggered: output interest; edge-triggered: the next output edge, remembered in
+     * {@code writeBlocked}). With the spin budget used up instead, the socket still takes data: yield to the other
+     * channels of the loop and continue from the ready queue.
+     */
+    final void writeLoopStopped(boolean socketFull) {
+        if (socketFull) {
+            if (isEdgeTriggered()) {
+                writeBlocked = true;
+            } else {
+                setFlag(CustomIoOps.WRITE);
+            }
+        } else {
+            clearFlag(CustomIoOps.WRITE);
+            reg.markReady(CustomIoEvent.WRITABLE);
         }
     }
 

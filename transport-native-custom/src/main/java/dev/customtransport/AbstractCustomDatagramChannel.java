@@ -153,16 +153,8 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
         }
         if (in.isEmpty()) {
             clearFlag(CustomIoOps.WRITE);
-        } else if (full) {
-            if (isEdgeTriggered()) {
-                writeBlocked = true;
-            } else {
-                setFlag(CustomIoOps.WRITE);
-            }
         } else {
-            // Budget used up with the socket still taking data: let the other channels of the loop have a turn.
-            clearFlag(CustomIoOps.WRITE);
-            reg.markReady(CustomIoEvent.WRITABLE);
+            writeLoopStopped(full);
         }
     }
 
@@ -189,12 +181,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
         @Override
         void readReady(int bits) {
             CustomChannelConfig config = config();
-            if (!readPending && !config.isAutoRead()) {
-                if (isEdgeTriggered()) {
-                    readReady = true;
-                } else {
-                    clearFlag(CustomIoOps.READ);
-                }
+            if (pauseIfNotReading()) {
                 return;
             }
             ReadHandle handle = recvBufAllocHandle();
@@ -243,14 +230,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
             if (exception != null) {
                 pipeline.fireExceptionCaught(exception);
             }
-            if (isEdgeTriggered()) {
-                readReady = !drained && socket.isOpen();
-                if (readReady && (readPending || config().isAutoRead())) {
-                    reg.markReady(CustomIoEvent.READABLE);
-                }
-            } else if (!readPending && !config().isAutoRead()) {
-                clearFlag(CustomIoOps.READ);
-            }
+            readLoopDone(drained);
         }
 
         /** One recvmsg or recvmmsg into {@link #received}: the datagrams read, 0 when none was waiting. */

@@ -86,12 +86,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
                 }
                 return;
             }
-            if (!readPending && !config.isAutoRead()) {
-                if (isEdgeTriggered()) {
-                    readReady = true;
-                } else {
-                    clearFlag(CustomIoOps.READ);
-                }
+            if (pauseIfNotReading()) {
                 return;
             }
             ReadHandle handle = recvBufAllocHandle();
@@ -135,14 +130,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
             if (acceptPaused) {
                 return;
             }
-            if (isEdgeTriggered()) {
-                readReady = !drained && socket.isOpen();
-                if (readReady && (readPending || config.isAutoRead())) {
-                    reg.markReady(CustomIoEvent.READABLE);
-                }
-            } else if (!readPending && !config.isAutoRead()) {
-                clearFlag(CustomIoOps.READ);
-            }
+            readLoopDone(drained);
         }
 
         /**

@@ -191,19 +191,8 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             }
         } while (spin > 0);
 
-        if (spin == 0) {
-            // The spin budget is used up but the socket still takes data: give the other channels of this loop a
-            // turn and continue from the ready queue in the next iteration.
-            clearFlag(CustomIoOps.WRITE);
-            reg.markReady(CustomIoEvent.WRITABLE);
-        } else {
-            // The socket buffer is full: wait until the kernel says it drained.
-            if (isEdgeTriggered()) {
-                writeBlocked = true;
-            } else {
-                setFlag(CustomIoOps.WRITE);
-            }
-        }
+        // spin < 0: a write met a full socket buffer; spin == 0: the budget is used up.
+        writeLoopStopped(spin < 0);
     }
 
     private int writeSingle(ChannelOutboundBuffer in, Object msg) throws Exception {
@@ -453,13 +442,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 clearFlag(CustomIoOps.READ);
                 return;
             }
-            if (!readPending && !config.isAutoRead()) {
-                // Reading is paused: remember the edge (edge-triggered), or stop asking (level-triggered).
-                if (isEdgeTriggered()) {
-                    readReady = true;
-                } else {
-                    clearFlag(CustomIoOps.READ);
-                }
+            if (pauseIfNotReading()) {
                 return;
             }
             Splice.Endpoint splices = splice;
@@ -524,7 +507,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 handleReadException(pipeline, buf, t, close, handle);
                 drained = true;
             } finally {
-                afterRead(drained);
+                readLoopDone(drained);
             }
         }
 
@@ -539,19 +522,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 // WAIT: the socket ran dry (an edge will come) or the target's pipe is full (its drain calls
                 // spliceResumed()). MORE, or no request left: data may wait, so ET reading goes on from the ready
                 // queue.
-                afterRead(state == Splice.WAIT || state == Splice.EOF);
-            }
-        }
-
-        private void afterRead(boolean drained) {
-            if (isEdgeTriggered()) {
-                readReady = !drained && socket.isOpen() && !socket.isInputShutdown();
-                if (readReady && (readPending || config().isAutoRead())) {
-                    // Stopped by the read budget with data left: no edge will come for it, so queue it.
-                    reg.markReady(CustomIoEvent.READABLE);
-                }
-            } else if (!readPending && !config().isAutoRead()) {
-                clearFlag(CustomIoOps.READ);
+                readLoopDone(state == Splice.WAIT || state == Splice.EOF);
             }
         }
 

@@ -145,12 +145,7 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
                 clearFlag(CustomIoOps.READ);
                 return;
             }
-            if (!readPending && !config.isAutoRead()) {
-                if (isEdgeTriggered()) {
-                    readReady = true;
-                } else {
-                    clearFlag(CustomIoOps.READ);
-                }
+            if (pauseIfNotReading()) {
                 return;
             }
             if (fds == null) {
@@ -204,14 +199,7 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
             if (eof) {
                 shutdownInput(true);
             }
-            if (isEdgeTriggered()) {
-                readReady = !drained && socket.isOpen() && !socket.isInputShutdown();
-                if (readReady && (readPending || config.isAutoRead())) {
-                    reg.markReady(CustomIoEvent.READABLE);
-                }
-            } else if (!readPending && !config.isAutoRead()) {
-                clearFlag(CustomIoOps.READ);
-            }
+            readLoopDone(drained);
         }
     }
 }

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "sockopt.h"
 #include "sockos.h"
 #include "transport.h"
@@ -23,28 +24,14 @@
 #define CT_TYPE_STREAM 1
 #define CT_TYPE_DGRAM 2
 
-/* The address format's tags and sizes: [0] tag, [1..2] port, [3..6] scope id, [7..] address. */
-#define CT_ADDR_UNIX 1
-#define CT_ADDR_INET 4
-#define CT_ADDR_INET6 6
-#define CT_ADDR_HEADER 7
-
 #ifndef IOV_MAX
 #define IOV_MAX 1024 /* UIO_MAXIOV, the kernel's limit */
 #endif
 
-typedef union {
-    struct sockaddr sa;
-    struct sockaddr_in in4;
-    struct sockaddr_in6 in6;
-    struct sockaddr_un un;
-    struct sockaddr_storage storage;
-} ct_sockaddr;
-
 /* --- addresses ------------------------------------------------------------------------------------------------ */
 
 /* Java's (ip, scopeId, port) as a sockaddr: 4 bytes make an IPv4 address, 16 bytes an IPv6 one. */
-static int ct_inet_sockaddr(JNIEnv *env, jbyteArray ip, jint scope_id, jint port, ct_sockaddr *addr,
+static int ct_inet_sockaddr(JNIEnv *env, jbyteArray ip, jint scope_id, jint port, ct_any_addr *addr,
                             socklen_t *len) {
     if (ip == NULL || port < 0 || port > 0xffff) {
         return -EINVAL;
@@ -70,11 +57,10 @@ static int ct_inet_sockaddr(JNIEnv *env, jbyteArray ip, jint scope_id, jint port
 }
 
 /*
- * A unix address from the sun_path bytes. A path gets a terminating NUL when there is room (the kernel accepts a
- * full sun_path without one); an abstract name (leading 0 byte) is exactly its bytes, since every byte of it,
- * NULs included, is part of the name. No bytes at all means an unnamed address (bind then autobinds).
+ * A unix address from the sun_path bytes, through addr.h's decoder (which gives a path its terminating NUL when
+ * there is room and keeps an abstract name exactly its bytes). No bytes at all means an unnamed address.
  */
-static int ct_unix_sockaddr(JNIEnv *env, jbyteArray path, ct_sockaddr *addr, socklen_t *len) {
+static int ct_unix_sockaddr(JNIEnv *env, jbyteArray path, ct_any_addr *addr, socklen_t *len) {
     if (path == NULL) {
         return -EINVAL;
     }
@@ -82,71 +68,23 @@ static int ct_unix_sockaddr(JNIEnv *env, jbyteArray path, ct_sockaddr *addr, soc
     if ((size_t) path_len > sizeof(addr->un.sun_path)) {
         return -ENAMETOOLONG;
     }
-    memset(addr, 0, sizeof(*addr));
-    addr->un.sun_family = AF_UNIX;
-    (*env)->GetByteArrayRegion(env, path, 0, path_len, (jbyte *) addr->un.sun_path);
-    size_t used = (size_t) path_len;
-    if (path_len > 0 && addr->un.sun_path[0] != '\0' && used < sizeof(addr->un.sun_path)) {
-        used++; /* the NUL already there from memset */
-    }
-    *len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + used);
-    return 0;
+    uint8_t buf[CT_ADDR_MAX_LEN];
+    buf[0] = CT_ADDR_TAG_UNIX;
+    (*env)->GetByteArrayRegion(env, path, 0, path_len, (jbyte *) (buf + 1));
+    return ct_addr_decode(buf, 1 + path_len, addr, len);
 }
 
-static void ct_put_be16(jbyte *p, uint32_t v) {
-    p[0] = (jbyte) (v >> 8);
-    p[1] = (jbyte) v;
-}
-
-static void ct_put_be32(jbyte *p, uint32_t v) {
-    p[0] = (jbyte) (v >> 24);
-    p[1] = (jbyte) (v >> 16);
-    p[2] = (jbyte) (v >> 8);
-    p[3] = (jbyte) v;
-}
-
-/* Writes a kernel address into Java's buffer in SocketNative's format: bytes written, or -errno. */
-static jint ct_put_address(JNIEnv *env, const ct_sockaddr *addr, socklen_t len, jbyteArray out) {
-    jbyte buf[1 + sizeof(addr->un.sun_path)];
-    jint n;
-    if (len > sizeof(*addr)) {
-        len = sizeof(*addr); /* the kernel reports the full length even when it truncated */
-    }
-    switch (addr->sa.sa_family) {
-    case AF_INET:
-        buf[0] = CT_ADDR_INET;
-        ct_put_be16(buf + 1, ntohs(addr->in4.sin_port));
-        ct_put_be32(buf + 3, 0);
-        memcpy(buf + CT_ADDR_HEADER, &addr->in4.sin_addr.s_addr, 4);
-        n = CT_ADDR_HEADER + 4;
-        break;
-    case AF_INET6:
-        /* An IPv4-mapped address stays 16 bytes; Java turns it into an Inet4Address. */
-        buf[0] = CT_ADDR_INET6;
-        ct_put_be16(buf + 1, ntohs(addr->in6.sin6_port));
-        ct_put_be32(buf + 3, addr->in6.sin6_scope_id);
-        memcpy(buf + CT_ADDR_HEADER, addr->in6.sin6_addr.s6_addr, 16);
-        n = CT_ADDR_HEADER + 16;
-        break;
-    case AF_UNIX: {
-        size_t path_len = len > offsetof(struct sockaddr_un, sun_path)
-                ? len - offsetof(struct sockaddr_un, sun_path) : 0;
-        if (path_len > 0 && addr->un.sun_path[0] != '\0') {
-            /* A path: drop the terminating NUL the kernel may have counted. */
-            path_len = strnlen(addr->un.sun_path, path_len);
-        }
-        buf[0] = CT_ADDR_UNIX;
-        memcpy(buf + 1, addr->un.sun_path, path_len);
-        n = (jint) (1 + path_len);
-        break;
-    }
-    default:
-        return -EAFNOSUPPORT;
+/* Writes a kernel address into Java's buffer in SocketNative's format (addr.h): bytes written, or -errno. */
+static jint ct_put_address(JNIEnv *env, const ct_any_addr *addr, socklen_t len, jbyteArray out) {
+    uint8_t buf[CT_ADDR_MAX_LEN];
+    int n = ct_addr_encode(addr, len, buf);
+    if (n < 0) {
+        return n;
     }
     if (out == NULL || (*env)->GetArrayLength(env, out) < n) {
         return -EINVAL;
     }
-    (*env)->SetByteArrayRegion(env, out, 0, n, buf);
+    (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *) buf);
     return n;
 }
 
@@ -193,7 +131,7 @@ static jint ct_socket(JNIEnv *env, jclass clazz, jint domain, jint type) {
 
 static jint ct_bind(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint scope_id, jint port) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len;
     int rc = ct_inet_sockaddr(env, ip, scope_id, port, &addr, &len);
     if (rc < 0) {
@@ -204,7 +142,7 @@ static jint ct_bind(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint scop
 
 static jint ct_bind_unix(JNIEnv *env, jclass clazz, jint fd, jbyteArray path) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len;
     int rc = ct_unix_sockaddr(env, path, &addr, &len);
     if (rc < 0) {
@@ -220,7 +158,7 @@ static jint ct_listen(JNIEnv *env, jclass clazz, jint fd, jint backlog) {
 
 static jint ct_connect(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip, jint scope_id, jint port) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len;
     int rc = ct_inet_sockaddr(env, ip, scope_id, port, &addr, &len);
     if (rc < 0) {
@@ -241,7 +179,7 @@ static jint ct_send_fast_open(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip,
     if (length < 0) {
         return -EINVAL;
     }
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len;
     int rc = ct_inet_sockaddr(env, ip, scope_id, port, &addr, &len);
     if (rc < 0) {
@@ -252,7 +190,7 @@ static jint ct_send_fast_open(JNIEnv *env, jclass clazz, jint fd, jbyteArray ip,
 
 static jint ct_connect_unix(JNIEnv *env, jclass clazz, jint fd, jbyteArray path) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len;
     int rc = ct_unix_sockaddr(env, path, &addr, &len);
     if (rc < 0) {
@@ -271,7 +209,7 @@ static jint ct_finish_connect(JNIEnv *env, jclass clazz, jint fd) {
 
 static jint ct_accept(JNIEnv *env, jclass clazz, jint fd, jbyteArray addr_out) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len = sizeof(addr);
     int child = ct_os_accept(fd, &addr.sa, &len);
     if (child < 0) {
@@ -289,7 +227,7 @@ static jint ct_accept(JNIEnv *env, jclass clazz, jint fd, jbyteArray addr_out) {
 
 static jint ct_local_address(JNIEnv *env, jclass clazz, jint fd, jbyteArray out) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len = sizeof(addr);
     CT_RETURN_IF_FAILED(getsockname(fd, &addr.sa, &len));
     return ct_put_address(env, &addr, len, out);
@@ -297,7 +235,7 @@ static jint ct_local_address(JNIEnv *env, jclass clazz, jint fd, jbyteArray out)
 
 static jint ct_remote_address(JNIEnv *env, jclass clazz, jint fd, jbyteArray out) {
     (void) clazz;
-    ct_sockaddr addr;
+    ct_any_addr addr;
     socklen_t len = sizeof(addr);
     CT_RETURN_IF_FAILED(getpeername(fd, &addr.sa, &len));
     return ct_put_address(env, &addr, len, out);

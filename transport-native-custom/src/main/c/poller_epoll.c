@@ -3,8 +3,10 @@
  * poller.h.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -19,6 +21,18 @@
 
 /* epoll_pwait2 takes a struct __kernel_timespec; struct timespec has that layout only where time_t is 64-bit. */
 _Static_assert(sizeof(time_t) == 8, "epoll_pwait2 needs a 64-bit time_t");
+
+/* Per-epoll busy poll (Linux 6.9): the uapi layout of struct epoll_params and its ioctls, which glibc's
+ * <sys/epoll.h> does not carry yet. The kernel rejects a non-zero pad and prefer_busy_poll above 1. */
+struct ct_epoll_params {
+    uint32_t busy_poll_usecs;
+    uint16_t busy_poll_budget;
+    uint8_t prefer_busy_poll;
+    uint8_t pad;
+};
+_Static_assert(sizeof(struct ct_epoll_params) == 8, "struct epoll_params is 8 bytes in the kernel's uapi");
+#define CT_EPIOCSPARAMS _IOW(0x8A, 0x01, struct ct_epoll_params)
+#define CT_EPIOCGPARAMS _IOR(0x8A, 0x02, struct ct_epoll_params)
 
 #define CT_NANOS_PER_SECOND 1000000000LL
 
@@ -68,6 +82,26 @@ static jint ct_epoll_wait_nanos(JNIEnv *env, jclass clazz, jint epfd, jlong even
     return (jint) ct_result(syscall(SYS_epoll_pwait2, epfd, CT_PTR(events), max, timeout, NULL, (size_t) 0));
 }
 
+static jint ct_epoll_busy_poll(JNIEnv *env, jclass clazz, jint epfd, jint micros, jint budget) {
+    (void) env; (void) clazz;
+    if (micros < 0 || budget < 0 || budget > UINT16_MAX) {
+        return -EINVAL;
+    }
+    struct ct_epoll_params params = {
+        .busy_poll_usecs = (uint32_t) micros, .busy_poll_budget = (uint16_t) budget, .prefer_busy_poll = 0,
+    };
+    return (jint) ct_result(ioctl(epfd, CT_EPIOCSPARAMS, &params));
+}
+
+static jint ct_epoll_busy_poll_micros(JNIEnv *env, jclass clazz, jint epfd) {
+    (void) env; (void) clazz;
+    struct ct_epoll_params params = { 0 };
+    if (ioctl(epfd, CT_EPIOCGPARAMS, &params) < 0) {
+        return -errno;
+    }
+    return params.busy_poll_usecs > INT32_MAX ? -EOVERFLOW : (jint) params.busy_poll_usecs;
+}
+
 static jint ct_event_fd(JNIEnv *env, jclass clazz) {
     (void) env; (void) clazz;
     return (jint) ct_result(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -113,6 +147,8 @@ static const JNINativeMethod ct_epoll_methods[] = {
     { "ctl", "(IIIIJ)I", (void *) ct_epoll_ctl },
     { "waitMillis", "(IJII)I", (void *) ct_epoll_wait_millis },
     { "waitNanos", "(IJIJ)I", (void *) ct_epoll_wait_nanos },
+    { "busyPoll", "(III)I", (void *) ct_epoll_busy_poll },
+    { "busyPollMicros", "(I)I", (void *) ct_epoll_busy_poll_micros },
     { "eventFd", "()I", (void *) ct_event_fd },
     { "eventFdWrite", "(I)I", (void *) ct_event_fd_write },
     { "timerFd", "()I", (void *) ct_timer_fd },

@@ -33,6 +33,17 @@ public class CustomEventLoopGroup extends MultiThreadIoEventLoopGroup {
         super(nThreads, (Executor) null, CustomIoHandler.newFactory(mode));
     }
 
+    /**
+     * Loops that spend idle time as {@code idle} says, for example spinning briefly before they block:
+     * <pre>{@code
+     * IdleStrategy idle = IdleStrategy.spinThenPark(Duration.of(100, ChronoUnit.MICROS));
+     * EventLoopGroup group = new CustomEventLoopGroup(1, ReadinessMode.LEVEL_TRIGGERED, idle);
+     * }</pre>
+     */
+    public CustomEventLoopGroup(int nThreads, ReadinessMode mode, IdleStrategy idle) {
+        super(nThreads, (Executor) null, CustomIoHandler.newFactory(mode, idle));
+    }
+
     public CustomEventLoopGroup(int nThreads, ThreadFactory threadFactory) {
         this(nThreads, threadFactory, ReadinessMode.LEVEL_TRIGGERED);
     }

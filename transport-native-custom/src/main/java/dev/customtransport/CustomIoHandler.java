@@ -70,12 +70,25 @@ public final class CustomIoHandler implements IoHandler {
      * }</pre>
      */
     public static IoHandlerFactory newFactory(ReadinessMode mode) {
+        return newFactory(mode, IdleStrategy.park());
+    }
+
+    /**
+     * A factory of handlers with readiness {@code mode} that spend idle time as {@code idle} says.
+     *
+     * <pre>{@code
+     * new MultiThreadIoEventLoopGroup(1, CustomIoHandler.newFactory(ReadinessMode.LEVEL_TRIGGERED,
+     *         IdleStrategy.spinThenPark(Duration.of(100, ChronoUnit.MICROS))));
+     * }</pre>
+     */
+    public static IoHandlerFactory newFactory(ReadinessMode mode, IdleStrategy idle) {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(idle, "idle");
         Custom.ensureAvailability();
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor executor) {
-                return new CustomIoHandler(executor, mode);
+                return new CustomIoHandler(executor, mode, idle);
             }
 
             @Override
@@ -86,13 +99,17 @@ public final class CustomIoHandler implements IoHandler {
 
             @Override
             public String toString() {
-                return "CustomIoHandlerFactory(" + mode + ')';
+                return "CustomIoHandlerFactory(" + mode + ", " + idle + ')';
             }
         };
     }
 
     private final ThreadAwareExecutor executor;
     private final ReadinessMode mode;
+    private final IdleStrategy idle;
+    private final boolean spinWhenIdle;
+    /** When the loop last had work (System.nanoTime()); only kept when it spins while idle. */
+    private long lastWorkNanos;
     private final Poller poller;
     private final HandleTable<Registration> registrations = new HandleTable<>(64);
     private final List<Registration> changes = new ArrayList<>();
@@ -110,15 +127,32 @@ public final class CustomIoHandler implements IoHandler {
     /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
     private boolean pendingWakeup;
 
-    private CustomIoHandler(ThreadAwareExecutor executor, ReadinessMode mode) {
+    private CustomIoHandler(ThreadAwareExecutor executor, ReadinessMode mode, IdleStrategy idle) {
         NativeLibrary.ensureLoaded();
         this.executor = Objects.requireNonNull(executor, "executor");
         this.mode = mode;
+        this.idle = idle;
+        this.spinWhenIdle = idle.spins();
+        // As if the last work were just long enough ago: a new loop blocks at once (nanoTime may be negative).
+        this.lastWorkNanos = System.nanoTime() - idle.spinNanos - idle.yieldNanos;
         try {
             poller = Poller.open(INITIAL_EVENTS, MAX_EVENTS);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the poller: " + e.getMessage(), e);
         }
+        if (idle.busyPollMicros > 0) {
+            try {
+                poller.busyPoll(idle.busyPollMicros, IdleStrategy.BUSY_POLL_BUDGET);
+            } catch (IOException | UnsupportedOperationException e) {
+                poller.close();
+                throw new IllegalStateException("cannot use " + idle + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** How this loop spends idle time. */
+    public IdleStrategy idleStrategy() {
+        return idle;
     }
 
     /** The readiness mode channels of this loop use unless they override it. */
@@ -139,8 +173,12 @@ public final class CustomIoHandler implements IoHandler {
     public int run(IoHandlerContext context) {
         applyChanges();
         int n;
+        boolean busy = !context.canBlock() || !readyQueue.isEmpty();
         try {
-            if (!context.canBlock() || !readyQueue.isEmpty()) {
+            if (busy) {
+                n = poller.pollNow();
+            } else if (spinWhenIdle && idleSpin()) {
+                counters.idlePolls++;
                 n = poller.pollNow();
             } else {
                 n = sleep(context);
@@ -157,7 +195,25 @@ public final class CustomIoHandler implements IoHandler {
         if (report) {
             context.reportActiveIoTime(System.nanoTime() - start);
         }
+        if (spinWhenIdle && (busy || n > 0)) {
+            // Tasks to run, queued work or any event (a wakeup means a task): the idle periods restart.
+            lastWorkNanos = System.nanoTime();
+        }
         return handled;
+    }
+
+    /** True if the idle strategy says to poll again rather than block; spins or yields first. */
+    private boolean idleSpin() {
+        long idleFor = System.nanoTime() - lastWorkNanos;
+        if (idleFor < idle.spinNanos) {
+            Thread.onSpinWait();
+            return true;
+        }
+        if (idleFor < idle.spinNanos + idle.yieldNanos) {
+            Thread.yield();
+            return true;
+        }
+        return false;
     }
 
     private int sleep(IoHandlerContext context) throws IOException {
@@ -473,6 +529,7 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public String toString() {
-        return "CustomIoHandler(" + mode + ", " + poller.describe() + ')';
+        String idling = idle.equals(IdleStrategy.park()) ? "" : ", " + idle;
+        return "CustomIoHandler(" + mode + ", " + poller.describe() + idling + ')';
     }
 }

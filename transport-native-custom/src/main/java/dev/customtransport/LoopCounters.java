@@ -25,8 +25,17 @@ public final class LoopCounters {
     long readyRuns;
     long loopExceptions;
     long tasksRun;
+    long idlePolls;
 
     LoopCounters() { }
+
+    /**
+     * Non-blocking polls made because the {@link IdleStrategy} said to spin or yield rather than block (also counted
+     * in {@link #waits()}); 0 under the default strategy.
+     */
+    public long idlePolls() {
+        return idlePolls;
+    }
 
     /** Poller waits (blocking or not). */
     public long waits() {
@@ -95,7 +104,8 @@ public final class LoopCounters {
 
     @Override
     public String toString() {
-        return "LoopCounters(waits=" + waits + ", events=" + events + ", stale=" + staleEvents
+        return "LoopCounters(waits=" + waits + ", idlePolls=" + idlePolls + ", events=" + events
+                + ", stale=" + staleEvents
                 + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
                 + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
                 + ", ready=" + readyQueueEnqueues() + '/' + readyRuns + ", tasksRun=" + tasksRun

@@ -14,19 +14,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** A server and a client on this transport echo 4 MiB in random-sized writes, in both readiness modes. */
+/**
+ * A server and a client on this transport echo 4 MiB in random-sized writes, in both readiness modes, with loops
+ * that block when idle and with loops that spin first.
+ */
 class EchoSmokeTest {
 
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void echoesEveryByte(ReadinessMode mode) throws Exception {
-        EventLoopGroup group = new CustomEventLoopGroup(2, mode);
+        echo(new CustomEventLoopGroup(2, mode));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void echoesEveryByteWithSpinningLoops(ReadinessMode mode) throws Exception {
+        Duration period = Duration.of(200, ChronoUnit.MICROS);
+        echo(new CustomEventLoopGroup(2, mode, IdleStrategy.backoff(period, period)));
+    }
+
+    private static void echo(EventLoopGroup group) throws Exception {
         try {
             Channel server = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
                     .childHandler(new ChannelInboundHandlerAdapter() {

@@ -40,6 +40,15 @@ final class EpollNative {
      */
     static native int waitNanos(int epfd, long eventsAddress, int maxEvents, long timeoutNanos);
 
+    /**
+     * ioctl(epfd, EPIOCSPARAMS, {busy_poll_usecs, busy_poll_budget, prefer_busy_poll = 0}); -ENOTTY on a kernel
+     * before 6.9, -EPERM for a budget above 64 without CAP_NET_ADMIN.
+     */
+    static native int busyPoll(int epfd, int micros, int budget);
+
+    /** ioctl(epfd, EPIOCGPARAMS): the busy poll period in microseconds, or -errno. */
+    static native int busyPollMicros(int epfd);
+
     /** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK). */
     static native int eventFd();
 

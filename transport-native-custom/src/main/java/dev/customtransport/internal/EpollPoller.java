@@ -227,6 +227,18 @@ public final class EpollPoller implements Poller {
     }
 
     @Override
+    public void busyPoll(int micros, int budget) throws IOException {
+        // ENOTTY names the kernel's lack of the ioctl, so the call's name says which kernel has it.
+        int res = EpollNative.busyPoll(epfd, micros, budget);
+        Errors.check("ioctl(EPIOCSPARAMS, per-epoll busy poll, Linux 6.9+)", res);
+    }
+
+    /** The busy poll period the kernel holds for this epoll instance, in microseconds. */
+    public int busyPollMicros() throws IOException {
+        return Errors.check("ioctl(EPIOCGPARAMS)", EpollNative.busyPollMicros(epfd));
+    }
+
+    @Override
     public void wake() {
         int res = EpollNative.eventFdWrite(eventFd);
         if (res < 0) {

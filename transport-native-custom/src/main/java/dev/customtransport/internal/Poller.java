@@ -66,6 +66,17 @@ public interface Poller extends AutoCloseable {
     /** Removes {@code fd}; an fd already gone from the poller (ENOENT, EBADF) is not an error. */
     void remove(int fd) throws IOException;
 
+    /**
+     * Asks the kernel to busy-poll the device queues of the registered sockets for up to {@code micros} inside each
+     * wait, {@code budget} packets a time (epoll on Linux 6.9+: EPIOCSPARAMS).
+     *
+     * @throws IOException                   if the kernel refuses (ENOTTY: a kernel without per-epoll busy poll)
+     * @throws UnsupportedOperationException if the backend has no such thing (kqueue)
+     */
+    default void busyPoll(int micros, int budget) throws IOException {
+        throw new UnsupportedOperationException("busy polling is a Linux epoll feature; this loop uses " + describe());
+    }
+
     /** Any thread: makes a blocked {@link #poll} return. Loop callers must not use it. */
     void wake();
 

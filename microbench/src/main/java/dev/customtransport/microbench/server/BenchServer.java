@@ -136,10 +136,10 @@ public final class BenchServer {
     /** Runs on the loop, where the counters are exact. */
     private static String counters(List<IoHandler> handlers) {
         for (IoHandler h : handlers) {
-            IoHandler inner = h instanceof SpinThenParkIoHandler ? ((SpinThenParkIoHandler) h).delegate() : h;
-            if (inner instanceof CustomIoHandler) {
-                LoopCounters c = ((CustomIoHandler) inner).counters();
-                return "waits=" + c.waits() + " events=" + c.events() + " ctl=" + c.controlCalls()
+            if (h instanceof CustomIoHandler) {
+                LoopCounters c = ((CustomIoHandler) h).counters();
+                return "waits=" + c.waits() + " idlePolls=" + c.idlePolls() + " events=" + c.events()
+                        + " ctl=" + c.controlCalls()
                         + " wakeups=" + c.wakeupsWritten() + " ready=" + c.readyQueueRuns();
             }
         }

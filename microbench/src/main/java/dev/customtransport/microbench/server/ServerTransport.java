@@ -3,6 +3,7 @@ package dev.customtransport.microbench.server;
 import dev.customtransport.Custom;
 import dev.customtransport.CustomIoHandler;
 import dev.customtransport.CustomServerSocketChannel;
+import dev.customtransport.IdleStrategy;
 import dev.customtransport.ReadinessMode;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -15,6 +16,8 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -27,9 +30,12 @@ public enum ServerTransport {
             () -> CustomIoHandler.newFactory(ReadinessMode.LEVEL_TRIGGERED), CustomServerSocketChannel.class),
     CUSTOM_ET("custom-et", "ours, edge-triggered",
             () -> CustomIoHandler.newFactory(ReadinessMode.EDGE_TRIGGERED), CustomServerSocketChannel.class),
-    /** Ours, level-triggered, inside the microbench's spin-then-park prototype (not a transport feature). */
-    CUSTOM_LT_SPIN("custom-lt-spin", "ours, LT + spin-then-park prototype",
-            () -> SpinThenParkIoHandler.newFactory(CustomIoHandler.newFactory(ReadinessMode.LEVEL_TRIGGERED)),
+    /**
+     * Ours, level-triggered, with the opt-in idle strategy: spin for {@code -Dbench.spinMicros} (default 100) after
+     * the last work, yield for {@code -Dbench.yieldMicros} (default 0), then block.
+     */
+    CUSTOM_LT_SPIN("custom-lt-spin", "ours, LT + IdleStrategy.backoff(spin, yield)",
+            () -> CustomIoHandler.newFactory(ReadinessMode.LEVEL_TRIGGERED, benchIdleStrategy()),
             CustomServerSocketChannel.class),
     EPOLL("epoll", "Netty epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class),
     IO_URING("io_uring", "Netty io_uring", IoUringIoHandler::newFactory, IoUringServerSocketChannel.class),
@@ -54,6 +60,12 @@ public enum ServerTransport {
 
     public String label() {
         return label;
+    }
+
+    /** The idle strategy of {@link #CUSTOM_LT_SPIN}. */
+    public static IdleStrategy benchIdleStrategy() {
+        return IdleStrategy.backoff(Duration.of(Long.getLong("bench.spinMicros", 100), ChronoUnit.MICROS),
+                Duration.of(Long.getLong("bench.yieldMicros", 0), ChronoUnit.MICROS));
     }
 
     IoHandlerFactory newFactory() {

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -124,6 +125,12 @@ public final class CustomIoHandler implements IoHandler {
     private IovArray iovArray;
     /** Set by CustomEventLoop, whose task queue counts what it hands out; null under a plain group. */
     java.util.function.LongSupplier tasksRun;
+    /**
+     * Set by the first prepareToDestroy: from then on registrations are refused. One accepted now would be closed by
+     * the next prepareToDestroy, or, registered by the very last tasks, by destroy, when the loop no longer takes
+     * the deregistration task closing queues (Netty logs that rejection as a warning).
+     */
+    private boolean shuttingDown;
     /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
     private boolean pendingWakeup;
 
@@ -412,6 +419,10 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public IoRegistration register(IoHandle handle) {
+        if (shuttingDown) {
+            // Netty then closes the channel and fails its registration with this.
+            throw new RejectedExecutionException("the event loop is shutting down; cannot register " + handle);
+        }
         CustomIoHandle h = (CustomIoHandle) handle;
         ReadinessMode m = h.readinessMode();
         Registration r = new Registration(this, h, (m == null ? mode : m) == ReadinessMode.EDGE_TRIGGERED);
@@ -443,6 +454,7 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
+        shuttingDown = true;
         closeRegistrations();
     }
 

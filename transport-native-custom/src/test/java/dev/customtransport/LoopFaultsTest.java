@@ -202,6 +202,46 @@ class LoopFaultsTest {
     }
 
     /**
+     * A shutdown begun by a task, with no quiet period, ends Netty's loop before it asks the handler to close the
+     * channels; they are still closed while the loop takes tasks, so each one is deregistered through its pipeline
+     * (channelUnregistered fires) rather than having that task rejected at the very end.
+     */
+    @Test
+    void shutdownFromALoopTaskDeregistersEveryChannel() throws Exception {
+        EventLoopGroup group = new CustomEventLoopGroup(1);
+        EventLoop loop = group.next();
+        CountDownLatch unregistered = new CountDownLatch(3);
+        ChannelInboundHandlerAdapter watcher = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelUnregistered(ChannelHandlerContext ctx) {
+                unregistered.countDown();
+                ctx.fireChannelUnregistered();
+            }
+
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+        };
+        Channel server = new ServerBootstrap().group(loop).channel(CustomServerSocketChannel.class)
+                .handler(watcher).childHandler(watcher)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel client = new Bootstrap().group(loop).channel(CustomSocketChannel.class).handler(watcher)
+                .connect(server.localAddress()).sync().channel();
+        // The accepted child registers with the same loop: wait for it before shutting down.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (loop.submit(() -> ((CustomEventLoop) loop).registeredChannels()).get() < 3) {
+            assertTrue(System.nanoTime() < deadline, "the accepted channel never registered");
+            Thread.sleep(1);
+        }
+        loop.execute(() -> group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS));
+        assertTrue(group.terminationFuture().await(30, TimeUnit.SECONDS));
+        assertTrue(unregistered.await(10, TimeUnit.SECONDS), "channelUnregistered left: " + unregistered.getCount());
+        assertFalse(server.isOpen());
+        assertFalse(client.isOpen());
+    }
+
+    /**
      * The missed-wakeup safety net: a wakeup claimed by another thread whose eventfd write is lost (suppressed on
      * purpose here) leaves the loop asleep no longer than the bound; the task then runs and the loss is counted.
      */

@@ -10,6 +10,7 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
+import io.netty.util.internal.PlatformDependent;
 
 import java.util.Map;
 
@@ -18,12 +19,36 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     private final SocketFd socket;
     private final LinuxOptions linux;
     private volatile int backlog = NetUtil.SOMAXCONN;
+    private final boolean childrenInheritNoDelay;
 
     CustomServerSocketChannelConfig(CustomServerSocketChannel channel, SocketFd socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
         this.socket = socket;
         this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP_SERVER);
         setReuseAddress(true);
+        childrenInheritNoDelay = setNoDelayForChildren(socket);
+    }
+
+    /**
+     * Linux copies a listener's TCP_NODELAY to every socket it accepts, so setting it here once spares each
+     * accepted connection the setsockopt its config would make for Netty's default (TCP_NODELAY on). Not relied on
+     * elsewhere: the BSDs are not known to do the same for every version.
+     */
+    private static boolean setNoDelayForChildren(SocketFd socket) {
+        if (!PlatformDependent.canEnableTcpNoDelayByDefault() || !"linux".equals(PlatformDependent.normalizedOs())) {
+            return false;
+        }
+        try {
+            SocketOptions.setTcpNoDelay(socket, true);
+            return true;
+        } catch (RuntimeException e) {
+            return false; // each child sets its own, as without this
+        }
+    }
+
+    /** True if accepted sockets arrive with TCP_NODELAY already on. */
+    boolean childrenInheritNoDelay() {
+        return childrenInheritNoDelay;
     }
 
     @Override

@@ -34,13 +34,13 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
 
     public CustomSocketChannel() {
         super(null, SocketFd.newStream(), false);
-        config = new CustomSocketChannelConfig(this, socket);
+        config = new CustomSocketChannelConfig(this, socket, false);
     }
 
     /** An accepted connection. */
-    CustomSocketChannel(Channel parent, SocketFd socket, InetSocketAddress remoteAddress) {
+    CustomSocketChannel(CustomServerSocketChannel parent, SocketFd socket, InetSocketAddress remoteAddress) {
         super(parent, socket, true);
-        config = new CustomSocketChannelConfig(this, socket);
+        config = new CustomSocketChannelConfig(this, socket, parent.config().childrenInheritNoDelay());
         if (remoteAddress != null) {
             remote = remoteAddress;
         }
@@ -182,7 +182,7 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
             try {
                 // With SO_LINGER set, close(2) blocks until the data is sent or the time is up: do it off the
                 // loop, after leaving the poller, so the loop neither blocks nor spins on the closing socket.
-                if (isOpen() && config().getSoLinger() > 0) {
+                if (isOpen() && config().knownSoLinger() > 0) {
                     if (isRegistered()) {
                         doDeregister();
                     }

@@ -23,15 +23,30 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     private final LinuxOptions linux;
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
+    /**
+     * TCP_NODELAY as this config last set it (or the socket inherited it): -1 unknown, 0 off, 1 on. Setting the
+     * value it already has makes no syscall; bootstraps commonly set TCP_NODELAY on every child that has it.
+     */
+    private volatile int tcpNoDelayState = -1;
+    /**
+     * SO_LINGER as this config last set it; -1 (off) for a new socket, and for an accepted one, whose listener never
+     * has it (Netty's server config has no SO_LINGER). The close path reads it instead of asking the kernel. The
+     * config is the socket's only setter of SO_LINGER; one set behind its back (on the raw fd) is not seen.
+     */
+    private volatile int soLinger = -1;
 
-    CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket) {
+    /**
+     * @param inheritedNoDelay the socket was accepted from a listener with TCP_NODELAY set, which Linux passes on
+     */
+    CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket, boolean inheritedNoDelay) {
         super(channel, new AdaptiveRecvByteBufAllocator());
         this.socket = socket;
         this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP);
-        if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
+        if (inheritedNoDelay) {
+            tcpNoDelayState = 1;
+        } else if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
             setTcpNoDelay(true);
         }
-        calculateMaxBytesPerGatheringWrite();
     }
 
     @Override
@@ -138,11 +153,14 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     }
 
     private void calculateMaxBytesPerGatheringWrite() {
+        setMaxBytesPerGatheringWrite(initialMaxBytesPerGatheringWrite());
+    }
+
+    @Override
+    long initialMaxBytesPerGatheringWrite() {
         // Twice the socket buffer: the kernel may take that much (it doubles SO_SNDBUF for bookkeeping).
-        int newLimit = getSendBufferSize() << 1;
-        if (newLimit > 0) {
-            setMaxBytesPerGatheringWrite(newLimit);
-        }
+        int limit = getSendBufferSize() << 1;
+        return limit > 0 ? limit : Long.MAX_VALUE;
     }
 
     @Override
@@ -152,7 +170,11 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
 
     @Override
     public CustomSocketChannelConfig setTcpNoDelay(boolean tcpNoDelay) {
-        SocketOptions.setTcpNoDelay(socket, tcpNoDelay);
+        int want = tcpNoDelay ? 1 : 0;
+        if (tcpNoDelayState != want) {
+            SocketOptions.setTcpNoDelay(socket, tcpNoDelay);
+            tcpNoDelayState = want;
+        }
         return this;
     }
 
@@ -164,7 +186,13 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     @Override
     public CustomSocketChannelConfig setSoLinger(int soLinger) {
         SocketOptions.setSoLinger(socket, soLinger);
+        this.soLinger = soLinger < 0 ? -1 : soLinger;
         return this;
+    }
+
+    /** SO_LINGER as last set through this config (-1: off), without a syscall. */
+    int knownSoLinger() {
+        return soLinger;
     }
 
     @Override

@@ -5,7 +5,8 @@ import io.netty.channel.RecvByteBufAllocator;
 
 /** Configuration shared by stream channels: the adaptive limit of one gathering write. */
 public abstract class CustomStreamChannelConfig extends CustomChannelConfig {
-    private volatile long maxBytesPerGatheringWrite = Long.MAX_VALUE;
+    /** 0 until first needed: working it out may cost a syscall (SO_SNDBUF) that most connections never need. */
+    private volatile long maxBytesPerGatheringWrite;
 
     CustomStreamChannelConfig(Channel channel, RecvByteBufAllocator allocator) {
         super(channel, allocator);
@@ -16,7 +17,17 @@ public abstract class CustomStreamChannelConfig extends CustomChannelConfig {
 
     /** The most bytes one writev is handed; adapted to what the socket takes. */
     public long getMaxBytesPerGatheringWrite() {
-        return maxBytesPerGatheringWrite;
+        long max = maxBytesPerGatheringWrite;
+        if (max == 0) {
+            max = initialMaxBytesPerGatheringWrite();
+            maxBytesPerGatheringWrite = max;
+        }
+        return max;
+    }
+
+    /** The limit before any adaptation; positive. */
+    long initialMaxBytesPerGatheringWrite() {
+        return Long.MAX_VALUE;
     }
 
     /** Sets the gathering-write limit (the transport adapts it from here). */

@@ -19,7 +19,9 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     private final SocketFd socket;
     private final LinuxOptions linux;
     private volatile int backlog = NetUtil.SOMAXCONN;
-    private final boolean childrenInheritNoDelay;
+    private volatile boolean childrenInheritNoDelay;
+    /** A raw socket option was set on the listener: accepted sockets may inherit anything from it. */
+    private volatile boolean rawOptionSet;
 
     CustomServerSocketChannelConfig(CustomServerSocketChannel channel, SocketFd socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
@@ -49,6 +51,11 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     /** True if accepted sockets arrive with TCP_NODELAY already on. */
     boolean childrenInheritNoDelay() {
         return childrenInheritNoDelay;
+    }
+
+    /** True if accepted sockets arrive with SO_LINGER off (no raw option could have set it on the listener). */
+    boolean childrenLingerOff() {
+        return !rawOptionSet;
     }
 
     @Override
@@ -83,6 +90,10 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
         if (linux.set(option, value)) {
+            if (LinuxOptions.isRaw(option)) {
+                rawOptionSet = true;
+                childrenInheritNoDelay = false;
+            }
             return true;
         }
         if (option == ChannelOption.SO_RCVBUF) {

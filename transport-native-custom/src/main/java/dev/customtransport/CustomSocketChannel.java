@@ -34,13 +34,15 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
 
     public CustomSocketChannel() {
         super(null, SocketFd.newStream(), false);
-        config = new CustomSocketChannelConfig(this, socket, false);
+        config = new CustomSocketChannelConfig(this, socket, false, true);
     }
 
     /** An accepted connection. */
     CustomSocketChannel(CustomServerSocketChannel parent, SocketFd socket, InetSocketAddress remoteAddress) {
         super(parent, socket, true);
-        config = new CustomSocketChannelConfig(this, socket, parent.config().childrenInheritNoDelay());
+        CustomServerSocketChannelConfig parentConfig = parent.config();
+        config = new CustomSocketChannelConfig(this, socket, parentConfig.childrenInheritNoDelay(),
+                parentConfig.childrenLingerOff());
         if (remoteAddress != null) {
             remote = remoteAddress;
         }

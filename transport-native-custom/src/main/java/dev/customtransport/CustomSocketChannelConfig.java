@@ -29,19 +29,25 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
      */
     private volatile int tcpNoDelayState = -1;
     /**
-     * SO_LINGER as this config last set it; -1 (off) for a new socket, and for an accepted one, whose listener never
-     * has it (Netty's server config has no SO_LINGER). The close path reads it instead of asking the kernel. The
-     * config is the socket's only setter of SO_LINGER; one set behind its back (on the raw fd) is not seen.
+     * SO_LINGER as this config last set it, or {@link #UNKNOWN}. -1 (off) for a new socket, and for an accepted one
+     * whose listener was given no raw socket option (Netty's server config has no SO_LINGER, and the kernel copies
+     * the listener's to accepted sockets). The close path reads it instead of asking the kernel. A raw option
+     * ({@code IntegerUnixChannelOption}, {@code RawUnixChannelOption}) may set anything, so it makes both states
+     * unknown; an option set on the raw fd behind the config's back is not seen.
      */
-    private volatile int soLinger = -1;
+    private volatile int soLinger;
+    private static final int UNKNOWN = Integer.MIN_VALUE;
 
     /**
      * @param inheritedNoDelay the socket was accepted from a listener with TCP_NODELAY set, which Linux passes on
+     * @param lingerOff        SO_LINGER is known to be off (a new socket, or one accepted from a plain listener)
      */
-    CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket, boolean inheritedNoDelay) {
+    CustomSocketChannelConfig(CustomSocketChannel channel, SocketFd socket, boolean inheritedNoDelay,
+                              boolean lingerOff) {
         super(channel, new AdaptiveRecvByteBufAllocator());
         this.socket = socket;
         this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP);
+        this.soLinger = lingerOff ? -1 : UNKNOWN;
         if (inheritedNoDelay) {
             tcpNoDelayState = 1;
         } else if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
@@ -101,6 +107,10 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
         if (linux.set(option, value)) {
+            if (LinuxOptions.isRaw(option)) {
+                tcpNoDelayState = -1;
+                soLinger = UNKNOWN;
+            }
             return true;
         }
         if (option == ChannelOption.SO_RCVBUF) {
@@ -190,9 +200,10 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
         return this;
     }
 
-    /** SO_LINGER as last set through this config (-1: off), without a syscall. */
+    /** SO_LINGER (-1: off), without a syscall unless a raw option made it unknown. */
     int knownSoLinger() {
-        return soLinger;
+        int linger = soLinger;
+        return linger == UNKNOWN ? getSoLinger() : linger;
     }
 
     @Override

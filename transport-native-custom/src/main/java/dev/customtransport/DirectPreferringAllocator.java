@@ -11,11 +11,17 @@ import io.netty.buffer.CompositeByteBuf;
 final class DirectPreferringAllocator implements ByteBufAllocator {
     static final int READ_SLACK = 16;
 
-    private ByteBufAllocator delegate;
+    private static final DirectPreferringAllocator DEFAULT = new DirectPreferringAllocator(ByteBufAllocator.DEFAULT);
 
-    DirectPreferringAllocator use(ByteBufAllocator delegate) {
+    final ByteBufAllocator delegate;
+
+    private DirectPreferringAllocator(ByteBufAllocator delegate) {
         this.delegate = delegate;
-        return this;
+    }
+
+    /** The wrapper of {@code delegate}: one shared instance for the allocator most channels use. */
+    static DirectPreferringAllocator of(ByteBufAllocator delegate) {
+        return delegate == DEFAULT.delegate ? DEFAULT : new DirectPreferringAllocator(delegate);
     }
 
     @Override

@@ -88,6 +88,11 @@ final class LinuxOptions {
         return null;
     }
 
+    /** True for the raw options, which may set any socket option (including those a config keeps track of). */
+    static boolean isRaw(ChannelOption<?> option) {
+        return option instanceof IntegerUnixChannelOption || option instanceof RawUnixChannelOption;
+    }
+
     Object get(ChannelOption<?> option) {
         if (option instanceof IntegerUnixChannelOption) {
             IntegerUnixChannelOption o = (IntegerUnixChannelOption) option;

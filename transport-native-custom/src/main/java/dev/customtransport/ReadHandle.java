@@ -9,9 +9,10 @@ import io.netty.util.UncheckedBooleanSupplier;
  * Wraps the user's allocator handle: buffers are always direct, and "may there be more to read" is answered by
  * this transport, not by the delegate's guess.
  */
-final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
-    private final DirectPreferringAllocator direct = new DirectPreferringAllocator();
-    private final UncheckedBooleanSupplier maybeMoreData = this::maybeMoreDataToRead;
+final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle
+        implements RecvByteBufAllocator.ExtendedHandle, UncheckedBooleanSupplier {
+    /** Shared while the channel uses the default allocator, so an idle connection holds no wrapper of its own. */
+    private DirectPreferringAllocator direct;
     boolean receivedRdHup;
 
     ReadHandle(RecvByteBufAllocator.ExtendedHandle delegate) {
@@ -20,7 +21,18 @@ final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements 
 
     @Override
     public ByteBuf allocate(ByteBufAllocator alloc) {
-        return delegate().allocate(direct.use(alloc));
+        DirectPreferringAllocator d = direct;
+        if (d == null || d.delegate != alloc) {
+            d = DirectPreferringAllocator.of(alloc);
+            direct = d;
+        }
+        return delegate().allocate(d);
+    }
+
+    /** {@link #maybeMoreDataToRead()}, as the supplier the delegate's continueReading asks (no lambda per channel). */
+    @Override
+    public boolean get() {
+        return maybeMoreDataToRead();
     }
 
     /**
@@ -39,7 +51,7 @@ final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle implements 
     @Override
     public boolean continueReading() {
         return receivedRdHup && lastBytesRead() > 0
-                || ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreData);
+                || ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(this);
     }
 
     @Override

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define IDLE_MSG 64
+#define IDLE_SETTLE_NS 1000000000ull
 
 static void echo_once(int fd)
 {
@@ -61,6 +62,9 @@ int run_idle(const struct options *o)
     }
     double connect_s = (double)(now_ns() - t0) / 1e9;
     handshake("CONNECTED");
+    /* Let the server settle first: the connect burst leaves compilations and the runner's memory sample leaves
+     * GC work behind, JVM noise that is not the transport's idle cost. */
+    sleep_ns(IDLE_SETTLE_NS);
 
     struct window idle;
     window_init(&idle, o->server_pid, o->server_tid, NULL, NULL, false);

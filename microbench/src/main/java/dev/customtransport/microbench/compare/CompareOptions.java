@@ -96,7 +96,7 @@ final class CompareOptions {
     }
 
     int idleMs() {
-        return full ? 1000 : 500;
+        return full ? 2000 : 500;
     }
 
     private static int number(String key, String value, int min) {

@@ -5,35 +5,78 @@
  * The Java loader encodes that prefix in the name of the file it extracts,
  *     lib<mangled prefix>customtransport_<os>_<arch>[_<random>].so
  * mangled as JNI mangles names: '.' becomes '_' and a literal '_' becomes "_1". The unprefixed name means no
- * prefix. Here we find our own file with dladdr, decode the prefix and register.
+ * prefix. Here we find our own file (dl_iterate_phdr on Linux, dladdr elsewhere), decode the prefix and register.
  *
  * Nothing here calls into Java: the loader has loaded (not initialised) these classes before System.load, so
  * FindClass finds them in its class loader's table without running Java code. The only JNI calls are FindClass,
  * RegisterNatives, UnregisterNatives (to unwind) and exception checks.
  */
-#include <dlfcn.h>
 #include <string.h>
+#if defined(__linux__)
+#include <link.h>
+#include <stdint.h>
+#else
+#include <dlfcn.h>
+#endif
 
 #include "transport.h"
 
 #define CT_MARKER "customtransport_"
 #define CT_CLASS_NAME_MAX 1024
 
-/* Any object of this library serves dladdr; a const one keeps function-pointer casts out of the picture. */
+/* Any object of this library identifies it; a const one keeps function-pointer casts out of the picture. */
 static const char ct_self_anchor = 0;
+
+#if defined(__linux__)
+struct ct_self_search {
+    uintptr_t anchor;
+    const char *path;
+};
+
+/* dl_iterate_phdr callback: stops (returns 1) at the object with a loaded segment holding the anchor. */
+static int ct_find_self(struct dl_phdr_info *info, size_t size, void *data) {
+    (void) size;
+    struct ct_self_search *search = data;
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = (uintptr_t) info->dlpi_addr + (uintptr_t) ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && search->anchor >= start && search->anchor - start < (uintptr_t) ph->p_memsz) {
+            search->path = info->dlpi_name;
+            return 1;
+        }
+    }
+    return 0;
+}
+#endif
+
+/*
+ * The path this library was loaded from, or NULL. On Linux through dl_iterate_phdr (glibc 2.2.5), not dladdr,
+ * which glibc 2.34 moved into libc under a new symbol version: linking it would make the library refuse to load on
+ * any older glibc (RHEL 8, Ubuntu 20.04).
+ */
+static const char *ct_self_path(void) {
+#if defined(__linux__)
+    struct ct_self_search search = { (uintptr_t) &ct_self_anchor, NULL };
+    dl_iterate_phdr(ct_find_self, &search);
+    return search.path;
+#else
+    Dl_info info;
+    return dladdr(&ct_self_anchor, &info) == 0 ? NULL : info.dli_fname;
+#endif
+}
 
 /*
  * Decodes the shading prefix from this library's file name into `out` as a JNI class-name prefix
  * ("com/acme/shaded/"), empty for none. -1 if the file name cannot be had or the prefix is malformed.
  */
 static int ct_shading_prefix(char *out, size_t out_size) {
-    Dl_info info;
     out[0] = '\0';
-    if (dladdr(&ct_self_anchor, &info) == 0 || info.dli_fname == NULL) {
+    const char *path = ct_self_path();
+    if (path == NULL || path[0] == '\0') {
         return -1;
     }
-    const char *name = strrchr(info.dli_fname, '/');
-    name = name == NULL ? info.dli_fname : name + 1;
+    const char *name = strrchr(path, '/');
+    name = name == NULL ? path : name + 1;
     if (strncmp(name, "lib", 3) != 0) {
         return 0; /* not named by our loader (e.g. an explicit library path): no prefix */
     }

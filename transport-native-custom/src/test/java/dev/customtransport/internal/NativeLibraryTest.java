@@ -164,6 +164,38 @@ class NativeLibraryTest {
     }
 
     /**
+     * The library asks for no glibc symbol version newer than 2.17 (aarch64's first), so it loads on every glibc
+     * distribution still in service; dladdr alone would raise that to 2.34. Read with binutils' objdump.
+     */
+    @Test
+    void needsNoGlibcSymbolNewerThan2_17(@TempDir Path dir) throws Exception {
+        assumeTrue(NativeLibrary.platform().startsWith("linux-") && "glibc".equals(NativeLibrary.runningLibc()), "glibc");
+        Path lib = copyOfOurLibrary(dir, "libcustomtransport_probe.so");
+        Process p;
+        try {
+            p = new ProcessBuilder("objdump", "-T", lib.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "no objdump here: " + e.getMessage());
+            return;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("GLIBC_2\\.(\\d+)").matcher(out);
+        int newest = 0;
+        StringBuilder culprits = new StringBuilder();
+        while (m.find()) {
+            int minor = Integer.parseInt(m.group(1));
+            newest = Math.max(newest, minor);
+            if (minor > 17) {
+                int eol = out.indexOf('\n', m.end());
+                culprits.append(out, m.start(), eol < 0 ? out.length() : eol).append('\n');
+            }
+        }
+        assertTrue(newest > 0, "objdump listed no glibc symbol at all: " + out);
+        assertTrue(newest <= 17, "symbols newer than GLIBC_2.17:\n" + culprits);
+    }
+
+    /**
      * A jar whose library was built for another C library (the build records it next to the library, here a
      * directory ahead of ours on the class path says musl) is refused with the reason, before any dlopen.
      */

@@ -113,11 +113,7 @@ class OptionStateTest {
      */
     @Test
     void closeWithLingerDoesNotBlockTheLoop() throws Exception {
-        Channel server = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.SO_RCVBUF, 4096)
-                .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel server = PeerFaultsTest.bindNonReading(group);
         CustomSocketChannel client = (CustomSocketChannel) new Bootstrap().group(group)
                 .channel(CustomSocketChannel.class)
                 .option(ChannelOption.SO_SNDBUF, 4096)

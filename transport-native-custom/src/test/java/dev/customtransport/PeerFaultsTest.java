@@ -152,6 +152,15 @@ class PeerFaultsTest {
         server.close().sync();
     }
 
+    /** A loopback server whose connections never read and have a small receive buffer: writers to it fill up. */
+    static Channel bindNonReading(EventLoopGroup group) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.SO_RCVBUF, 4096)
+                .childHandler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
     /**
      * Half-open: the peer stays connected but takes nothing (it stopped reading; its window is shut), so data
      * stays unacknowledged. With TCP_USER_TIMEOUT the kernel gives up on it (zero-window probes count, Linux
@@ -159,11 +168,7 @@ class PeerFaultsTest {
      */
     @Test
     void stuckPeerIsDroppedAfterTcpUserTimeout() throws Exception {
-        Channel server = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.SO_RCVBUF, 4096)
-                .childHandler(new ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        Channel server = bindNonReading(group);
         Channel c = new Bootstrap().group(group).channel(CustomSocketChannel.class)
                 .option(ChannelOption.SO_SNDBUF, 4096)
                 .option(CustomChannelOption.TCP_USER_TIMEOUT, 500)

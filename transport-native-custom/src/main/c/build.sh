@@ -33,9 +33,10 @@ java_home=${JAVA_HOME:?JAVA_HOME must name a JDK}
 jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
-sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c")
-# Datagram batches, descriptor passing, splice and struct-valued options are Linux calls (recvmmsg, SO_PEERCRED,
-# splice, TCP_INFO); socket_<os>.c holds the socket calls whose form differs (accept4, sendfile). On the BSDs
+sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c" "$src_dir/netty_unix.c")
+# netty_unix.c: the natives of Netty's unix types, portable. Datagram batches, descriptor passing, splice and
+# struct-valued options are Linux calls (recvmmsg, SO_PEERCRED, splice, TCP_INFO); socket_<os>.c holds the socket
+# calls whose form differs (accept4, sendfile, pipe2). On the BSDs
 # socket_bsd.c also gives the (still empty) datagram and unix natives tables.
 case "$os" in
     linux) sources+=("$src_dir/socket_linux.c" "$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;

@@ -42,8 +42,7 @@ static const char *ct_strerror_xsi(int rc, const char *buf) {
     _Generic(strerror_r((e), (buf), (len)), char *: ct_strerror_gnu, default: ct_strerror_xsi)( \
         strerror_r((e), (buf), (len)), (buf))
 
-static jstring ct_strerror(JNIEnv *env, jclass clazz, jint err) {
-    (void) clazz;
+jstring ct_strerror_string(JNIEnv *env, int err) {
     char buf[256];
     char text[256];
     buf[0] = '\0';
@@ -60,6 +59,11 @@ static jstring ct_strerror(JNIEnv *env, jclass clazz, jint err) {
     text[i] = '\0';
     /* Not on the hot path: only called to build an exception message. */
     return (*env)->NewStringUTF(env, text);
+}
+
+static jstring ct_strerror(JNIEnv *env, jclass clazz, jint err) {
+    (void) clazz;
+    return ct_strerror_string(env, err);
 }
 
 static jint ct_backend(JNIEnv *env, jclass clazz) {

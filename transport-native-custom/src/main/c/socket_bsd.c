@@ -7,6 +7,7 @@
  *     ignores SIGPIPE anyway; this keeps a native write to a dead peer from depending on that.
  *   - sendfile: FreeBSD's is sendfile(in, out, offset, nbytes, hdtr, &sbytes, flags); macOS's is
  *     sendfile(in, out, offset, &len, hdtr, flags) with len in/out. Both report partial progress on EAGAIN.
+ *   - pipe: FreeBSD has pipe2; macOS has not: pipe, then fcntl on both ends (the same window as above).
  * The datagram batches, descriptor passing and struct options (DatagramNative, UnixNative) have no BSD build
  * yet: their natives tables are empty here, so those calls fail with UnsatisfiedLinkError on these systems.
  */
@@ -80,6 +81,26 @@ ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count) {
 #else
     (void) out_fd; (void) in_fd; (void) offset; (void) count;
     return -EOPNOTSUPP; /* OpenBSD and NetBSD have no sendfile: the caller copies through memory */
+#endif
+}
+
+int ct_os_pipe(int fds[2]) {
+#if defined(__APPLE__)
+    if (pipe(fds) < 0) {
+        return -errno;
+    }
+    for (int i = 0; i < 2; i++) {
+        int flags = fcntl(fds[i], F_GETFL);
+        if (flags < 0 || fcntl(fds[i], F_SETFL, flags | O_NONBLOCK) < 0 || fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0) {
+            int err = errno;
+            close(fds[0]);
+            close(fds[1]);
+            return -err;
+        }
+    }
+    return 0;
+#else
+    return pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0 ? -errno : 0;
 #endif
 }
 

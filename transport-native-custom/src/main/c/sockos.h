@@ -1,5 +1,5 @@
 /*
- * The socket calls whose form differs between the OSes, used by socket.c: socket_linux.c on Linux,
+ * The socket (and pipe) calls whose form differs between the OSes, used by socket.c: socket_linux.c on Linux,
  * socket_bsd.c on macOS and the BSDs. Each returns its result or -errno.
  */
 #ifndef CT_SOCKOS_H
@@ -17,5 +17,8 @@ int ct_os_accept(int fd, struct sockaddr *addr, socklen_t *len);
 /* Sends up to count bytes of in_fd from offset to the socket out_fd: the bytes sent (> 0 even when the call was
  * cut short by EAGAIN or EINTR after some progress), or -errno. */
 ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count);
+
+/* A non-blocking, close-on-exec pipe into fds[0] (read end) and fds[1] (write end): 0 or -errno. */
+int ct_os_pipe(int fds[2]);
 
 #endif /* CT_SOCKOS_H */

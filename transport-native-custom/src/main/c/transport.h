@@ -25,8 +25,15 @@ extern const struct ct_natives ct_system_natives;
 extern const struct ct_natives ct_socket_natives;
 /* datagram_linux.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
 extern const struct ct_natives ct_datagram_natives;
-/* unix_linux.c: UnixNative (descriptor passing, credentials, splice, struct options) and Netty's unix types. */
+/* unix_linux.c: UnixNative (descriptor passing, credentials, splice, struct options). */
 extern const struct ct_natives ct_unix_natives;
+
+/* netty_unix.c: binds our natives of Netty's unix types (FileDescriptor, Errors, Limits); UnixNative's
+ * registerNettyUnix. */
+jint ct_register_netty_unix(JNIEnv *env, jclass clazz, jclass fd_class, jclass errors_class, jclass limits_class);
+/* errors.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
+jstring ct_strerror_string(JNIEnv *env, int err);
+
 /* poller_epoll.c | poller_kqueue.c, see poller.h. */
 extern const struct ct_natives ct_poller_natives;
 

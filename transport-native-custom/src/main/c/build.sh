@@ -9,8 +9,10 @@
 #
 # CT_KQUEUE_EMULATION_PREFIX (Linux only, for tests; Maven: -Dkqueue.emulation.prefix=<dir>): the install prefix of
 # a libkqueue build. The kqueue backend (poller_kqueue.c) then replaces poller_epoll.c, compiled against
-# libkqueue's <sys/event.h> and linked to its library (found at run time through the rpath); the Linux socket
-# files stay. Such a library is for exercising the kqueue backend here, never for shipping.
+# libkqueue's <sys/event.h> and linked to its library (found at run time through the rpath), and the BSD datagram
+# and unix files (datagram_bsd.c, unix_bsd.c, portable enough to build on Linux) replace the Linux ones, so that
+# the tests run the natives macOS and FreeBSD ship; Linux's socket and option files stay (socket_linux.c,
+# sockopt_linux.c). Such a library is for exercising that code here, never for shipping.
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
@@ -33,16 +35,20 @@ java_home=${JAVA_HOME:?JAVA_HOME must name a JDK}
 jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
-sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c" "$src_dir/netty_unix.c")
-# netty_unix.c: the natives of Netty's unix types, portable. Datagram batches, descriptor passing, splice and
-# struct-valued options are Linux calls (recvmmsg, SO_PEERCRED, splice, TCP_INFO); socket_<os>.c holds the socket
-# calls whose form differs (accept4, sendfile, pipe2). On the BSDs
-# socket_bsd.c also gives the (still empty) datagram and unix natives tables.
-case "$os" in
-    linux) sources+=("$src_dir/socket_linux.c" "$src_dir/datagram_linux.c" "$src_dir/unix_linux.c") ;;
-    *) sources+=("$src_dir/socket_bsd.c") ;; # macOS and the BSDs
-esac
 kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
+sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c" "$src_dir/netty_unix.c")
+# socket_<os>.c holds the socket calls whose form differs (accept4, sendfile, pipe2). The datagram and unix natives
+# come in a Linux form (recvmmsg/sendmmsg, GSO/GRO, SO_PEERCRED, splice, TCP_INFO) and a BSD one (loops of
+# recvmsg/sendmsg, LOCAL_PEERCRED, the rest refused); the emulation build takes the BSD one (see above).
+case "$os" in
+    linux) sources+=("$src_dir/socket_linux.c")
+           if [ -n "$kqueue_prefix" ]; then
+               sources+=("$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c")
+           else
+               sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c")
+           fi ;;
+    *) sources+=("$src_dir/socket_bsd.c" "$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c") ;; # macOS and the BSDs
+esac
 for s in "$@"; do
     if [ -n "$kqueue_prefix" ] && [ "$s" = poller_epoll.c ]; then
         s=poller_kqueue.c

@@ -280,6 +280,7 @@ static void ct_datagram_constants(JNIEnv *env, jclass clazz, jintArray out) {
     (void) clazz;
     const jint values[] = {
         (jint) sizeof(struct ct_msg), CT_MSG_BATCH_MAX, MSG_TRUNC, MSG_CTRUNC,
+        CT_F_UDP_SEGMENT | CT_F_UDP_GRO | CT_F_MMSG,
     };
     (*env)->SetIntArrayRegion(env, out, 0, CT_ARRAY_LENGTH(values), values);
 }

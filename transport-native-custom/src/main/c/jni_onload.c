@@ -155,11 +155,6 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
     jclass registered[CT_CLASS_COUNT];
     for (jint i = 0; i < CT_CLASS_COUNT; i++) {
         const struct ct_natives *natives = ct_all_natives[i];
-        if (natives->count == 0) {
-            /* A class this platform's build has no natives for yet (socket_bsd.c): calls fail when made. */
-            registered[i] = NULL;
-            continue;
-        }
         char class_name[CT_CLASS_NAME_MAX];
         size_t prefix_len = strlen(prefix);
         size_t name_len = strlen(natives->class_name);

@@ -8,8 +8,7 @@
  *   - sendfile: FreeBSD's is sendfile(in, out, offset, nbytes, hdtr, &sbytes, flags); macOS's is
  *     sendfile(in, out, offset, &len, hdtr, flags) with len in/out. Both report partial progress on EAGAIN.
  *   - pipe: FreeBSD has pipe2; macOS has not: pipe, then fcntl on both ends (the same window as above).
- * The datagram batches, descriptor passing and struct options (DatagramNative, UnixNative) have no BSD build
- * yet: their natives tables are empty here, so those calls fail with UnsatisfiedLinkError on these systems.
+ * DatagramNative and UnixNative are in datagram_bsd.c and unix_bsd.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,7 +102,3 @@ int ct_os_pipe(int fds[2]) {
     return pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0 ? -errno : 0;
 #endif
 }
-
-/* No BSD build of these classes' natives yet (see the top of this file). */
-const struct ct_natives ct_datagram_natives = { "dev/customtransport/internal/DatagramNative", NULL, 0 };
-const struct ct_natives ct_unix_natives = { "dev/customtransport/internal/UnixNative", NULL, 0 };

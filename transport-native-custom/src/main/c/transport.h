@@ -23,9 +23,9 @@ struct ct_natives {
 extern const struct ct_natives ct_system_natives;
 /* socket.c: SocketNative (sockets, addresses, I/O, options through sockopt.h). */
 extern const struct ct_natives ct_socket_natives;
-/* datagram_linux.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
+/* datagram_linux.c | datagram_bsd.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
 extern const struct ct_natives ct_datagram_natives;
-/* unix_linux.c: UnixNative (descriptor passing, credentials, splice, struct options). */
+/* unix_linux.c | unix_bsd.c: UnixNative (descriptor passing, credentials, splice, struct options). */
 extern const struct ct_natives ct_unix_natives;
 
 /* netty_unix.c: binds our natives of Netty's unix types (FileDescriptor, Errors, Limits); UnixNative's
@@ -34,6 +34,17 @@ jint ct_register_netty_unix(JNIEnv *env, jclass clazz, jclass fd_class, jclass e
 /* errors.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
 jstring ct_strerror_string(JNIEnv *env, int err);
 
+/*
+ * What a build's datagram and unix natives can do, as the bits of the features word that DatagramNative's and
+ * UnixNative's constants() report (Java: NativeFeatures). A call to a missing one returns -EOPNOTSUPP.
+ */
+#define CT_F_UDP_SEGMENT 0x01 /* sendmsg takes a UDP_SEGMENT size (GSO) */
+#define CT_F_UDP_GRO 0x02     /* recvmsg reports the UDP_GRO segment size of a coalesced datagram */
+#define CT_F_MMSG 0x04        /* sendmmsg/recvmmsg are one kernel call each (otherwise a loop in the native) */
+#define CT_F_SPLICE 0x08      /* splice(2) */
+#define CT_F_PEER_PID 0x10    /* peerCredentials knows the peer's pid */
+#define CT_F_TCP_INFO 0x20    /* tcpInfo */
+#define CT_F_TCP_MD5SIG 0x40  /* setTcpMd5Sig */
 /* poller_epoll.c | poller_kqueue.c, see poller.h. */
 extern const struct ct_natives ct_poller_natives;
 

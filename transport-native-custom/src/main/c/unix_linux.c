@@ -208,6 +208,7 @@ static void ct_unix_constants(JNIEnv *env, jclass clazz, jintArray out) {
     (void) clazz;
     const jint values[] = {
         CT_MAX_FDS_PER_MESSAGE, MSG_CTRUNC, TCP_MD5SIG_MAXKEYLEN,
+        CT_F_SPLICE | CT_F_PEER_PID | CT_F_TCP_INFO | CT_F_TCP_MD5SIG,
     };
     (*env)->SetIntArrayRegion(env, out, 0, CT_ARRAY_LENGTH(values), values);
 }

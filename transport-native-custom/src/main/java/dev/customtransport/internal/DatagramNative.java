@@ -1,14 +1,15 @@
 package dev.customtransport.internal;
 
 /**
- * The datagram natives ({@code src/main/c/datagram_linux.c}). Each call is one syscall and returns its result or
- * {@code -errno}. Messages live in native memory with the fixed layout below (see {@link MessageArray}); the
+ * The datagram natives ({@code src/main/c/datagram_linux.c} on Linux, {@code datagram_bsd.c} on macOS and FreeBSD,
+ * where the batch calls are loops of sendmsg/recvmsg with the same contract). Each call is one syscall (or one
+ * batch) and returns its result or {@code -errno}. Messages live in native memory with the fixed layout below (see {@link MessageArray}); the
  * kernel reads and writes them in place, so a batch of any size costs one JNI call and no Java objects.
  */
 final class DatagramNative {
     private DatagramNative() { }
 
-    // struct ct_msg, as datagram_linux.c defines it (its static asserts pin these numbers).
+    // struct ct_msg, as datagram.h defines it (its static asserts pin these numbers).
     static final int MSG_IOV = 0;
     static final int MSG_IOVCNT = 8;
     static final int MSG_SEGMENT = 12;
@@ -25,20 +26,25 @@ final class DatagramNative {
     static final int C_BATCH_MAX = 1;
     static final int C_MSG_TRUNC = 2;
     static final int C_MSG_CTRUNC = 3;
-    static final int C_COUNT = 4;
+    /** What this build can do (see {@link NativeFeatures}). */
+    static final int C_FEATURES = 4;
+    static final int C_COUNT = 5;
 
     static native void constants(int[] out);
 
-    /** sendmsg(2) of the message at {@code msgAddress}: bytes sent or -errno. */
+    /** sendmsg(2) of the message at {@code msgAddress}: bytes sent or -errno (-EOPNOTSUPP: GSO on a build without). */
     static native int sendmsg(int fd, long msgAddress);
 
-    /** sendmmsg(2) of {@code count} consecutive messages: how many were sent, or -errno. */
+    /**
+     * sendmmsg(2) of {@code count} consecutive messages: how many were sent, or -errno when the first one failed
+     * (an error after that ends the batch early and is not reported).
+     */
     static native int sendmmsg(int fd, long msgsAddress, int count);
 
     /** recvmsg(2) into the message at {@code msgAddress}: bytes received (also in its result field) or -errno. */
     static native int recvmsg(int fd, long msgAddress);
 
-    /** recvmmsg(2) into {@code count} consecutive messages: how many were filled, or -errno. */
+    /** recvmmsg(2) into {@code count} consecutive messages: how many were filled, or -errno when none was. */
     static native int recvmmsg(int fd, long msgsAddress, int count);
 
     /** connect(AF_UNSPEC): ends the association of a connected datagram socket. */

@@ -1,9 +1,10 @@
 package dev.customtransport.internal;
 
 /**
- * The natives of {@code src/main/c/unix_linux.c}: descriptor passing and credentials on Unix domain sockets,
- * splice and pipes, options whose values are structs, and the natives of Netty's own unix types. Each call is
- * one syscall and returns its result or {@code -errno}.
+ * The natives of {@code src/main/c/unix_linux.c} ({@code unix_bsd.c} on macOS and FreeBSD): descriptor passing and
+ * credentials on Unix domain sockets, splice and pipes, options whose values are structs, and the natives of
+ * Netty's own unix types ({@code netty_unix.c}). Each call is one syscall and returns its result or {@code -errno};
+ * what a build lacks (see {@link NativeFeatures}) returns -EOPNOTSUPP.
  */
 final class UnixNative {
     private UnixNative() { }
@@ -12,7 +13,9 @@ final class UnixNative {
     static final int C_MAX_FDS = 0;
     static final int C_MSG_CTRUNC = 1;
     static final int C_TCP_MD5SIG_MAXKEYLEN = 2;
-    static final int C_COUNT = 3;
+    /** What this build can do (see {@link NativeFeatures}). */
+    static final int C_FEATURES = 3;
+    static final int C_COUNT = 4;
 
     static native void constants(int[] out);
 
@@ -20,13 +23,13 @@ final class UnixNative {
     static native int sendFd(int socketFd, int fd);
 
     /**
-     * recvmsg of one byte with room for {@code C_MAX_FDS} descriptors (MSG_CMSG_CLOEXEC): bytes received (0 at the
+     * recvmsg of one byte with room for {@code C_MAX_FDS} descriptors, made close-on-exec: bytes received (0 at the
      * end of the stream) or -errno. {@code out[0]} = descriptors received, {@code out[1]} = msg_flags,
      * {@code out[2..]} = the descriptors, now the caller's to close. {@code out} has {@code 2 + C_MAX_FDS} slots.
      */
     static native int recvFds(int socketFd, int[] out);
 
-    /** SO_PEERCRED: {@code out = {pid, uid, gid}}. */
+    /** SO_PEERCRED (LOCAL_PEERCRED on the BSDs): {@code out = {pid, uid, gid}}; pid 0 where the system does not say. */
     static native int peerCredentials(int fd, int[] out);
 
     /** splice(2) with SPLICE_F_NONBLOCK | SPLICE_F_MOVE; an offset below 0 means the descriptor's position. */

@@ -1,7 +1,9 @@
 package dev.customtransport;
 
 import dev.customtransport.internal.DatagramSockets;
+import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.MessageArray;
+import dev.customtransport.internal.NativeFeatures;
 import dev.customtransport.internal.SockOpt;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
@@ -55,7 +57,7 @@ public final class CustomDatagramChannel extends AbstractCustomDatagramChannel i
 
     private final CustomDatagramChannelConfig config;
 
-    /** Whether this machine's kernel takes {@link SegmentedDatagramPacket}s (UDP_SEGMENT). */
+    /** Whether {@link SegmentedDatagramPacket}s can be sent: this build's natives and this kernel have UDP_SEGMENT. */
     public static boolean isSegmentedDatagramPacketSupported() {
         return Custom.isAvailable() && UdpSegment.SUPPORTED;
     }
@@ -172,6 +174,9 @@ public final class CustomDatagramChannel extends AbstractCustomDatagramChannel i
     @Override
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof SegmentedDatagramPacket) {
+            if (!NativeFeatures.UDP_SEGMENT) {
+                throw Errors.unsupported("UDP GSO (" + StringUtil.simpleClassName(msg) + ", UDP_SEGMENT)");
+            }
             if (!UdpSegment.SUPPORTED) {
                 throw new UnsupportedOperationException("unsupported message type: "
                         + StringUtil.simpleClassName(msg) + " (this kernel has no UDP_SEGMENT)" + EXPECTED_TYPES);

@@ -1,5 +1,7 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errors;
+import dev.customtransport.internal.NativeFeatures;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -58,7 +60,10 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
         return tcpInfo(new CustomTcpInfo());
     }
 
-    /** The kernel's TCP_INFO for this connection, into {@code info}, which is returned. */
+    /**
+     * The kernel's TCP_INFO for this connection, into {@code info}, which is returned. Linux only: elsewhere an
+     * {@link UnsupportedOperationException} naming the platform.
+     */
     public CustomTcpInfo tcpInfo(CustomTcpInfo info) {
         dev.customtransport.internal.SockOpt.tcpInfo(socket, info.info);
         return info;
@@ -69,7 +74,8 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
      * they never enter the JVM; {@link Integer#MAX_VALUE} means "until the future fails or is cancelled". While
      * the request runs, those bytes do not reach this channel's pipeline; requests run in the order made, and
      * ordinary reading resumes after the last. Reading happens as for ordinary reads: with autoRead on, or after
-     * {@link #read()}. Both channels must be on the same event loop; either readiness mode works.
+     * {@link #read()}. Both channels must be on the same event loop; either readiness mode works. splice(2) is
+     * Linux's: elsewhere the future fails with an {@link UnsupportedOperationException} naming the platform.
      *
      * <pre>{@code
      * inbound.config().setAutoRead(false);
@@ -110,7 +116,9 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
     }
 
     private ChannelFuture addSplice(Splice.Request request, ChannelPromise promise) {
-        if (!isOpen()) {
+        if (!NativeFeatures.SPLICE) {
+            promise.tryFailure(Errors.unsupported("splice(2) (spliceTo)"));
+        } else if (!isOpen()) {
             promise.tryFailure(new ClosedChannelException());
         } else {
             addSplice(request);

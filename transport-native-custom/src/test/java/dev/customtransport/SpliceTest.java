@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.NativeFeatures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -30,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code spliceTo}: a splicing proxy between two TCP connections, and into a file, in both readiness modes. */
 class SpliceTest {
@@ -52,6 +55,11 @@ class SpliceTest {
         }
     }
 
+    /** The splice tests need a build whose natives have splice(2) (Linux's); the others are refused clearly. */
+    private static void requireSplice() {
+        assumeTrue(NativeFeatures.SPLICE, "this build has no splice(2) (" + NativeFeatures.platform() + ")");
+    }
+
     private Channel listen(ChannelInboundHandlerAdapter childHandler) throws Exception {
         Channel server = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -64,6 +72,7 @@ class SpliceTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void proxySplicesBothWays(ReadinessMode mode) throws Exception {
+        requireSplice();
         group = new CustomEventLoopGroup(2, mode);
         Channel echo = new ServerBootstrap().group(group).channel(CustomServerSocketChannel.class)
                 .childHandler(new ChannelInboundHandlerAdapter() {
@@ -121,6 +130,7 @@ class SpliceTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void spliceIntoAFileAtAnOffset(ReadinessMode mode) throws Exception {
+        requireSplice();
         group = new CustomEventLoopGroup(2, mode);
         Path file = dir.resolve("spliced");
         // Netty's FileDescriptor.from opens for writing with O_CREAT | O_TRUNC: the two bytes before the offset are a
@@ -162,6 +172,7 @@ class SpliceTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void spliceOnAClosedChannelFailsAndAcrossLoopsIsRefused(ReadinessMode mode) throws Exception {
+        requireSplice();
         group = new CustomEventLoopGroup(2, mode);
         Channel server = listen(new ChannelInboundHandlerAdapter());
         CustomSocketChannel a = (CustomSocketChannel) new Bootstrap().group(group).channel(CustomSocketChannel.class)
@@ -179,5 +190,28 @@ class SpliceTest {
         assertInstanceOf(java.nio.channels.ClosedChannelException.class, pending.cause());
         assertInstanceOf(java.nio.channels.ClosedChannelException.class,
                 a.spliceTo(FileDescriptor.from(dir.resolve("g").toFile()), 0, 10).cause());
+    }
+
+    /** Without splice(2) (the BSDs), spliceTo fails its future at once, naming splice and the platform. */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void spliceWithoutSpliceFailsNamingThePlatform(ReadinessMode mode) throws Exception {
+        assumeFalse(NativeFeatures.SPLICE, "this build has splice(2)");
+        group = new CustomEventLoopGroup(1, mode);
+        Channel server = listen(new ChannelInboundHandlerAdapter());
+        CustomSocketChannel a = (CustomSocketChannel) new Bootstrap().group(group).channel(CustomSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+        channels.add(a);
+        FileDescriptor fd = FileDescriptor.from(dir.resolve("f").toFile());
+        try {
+            ChannelFuture f = a.spliceTo(fd, 0, 10);
+            assertTrue(f.isDone());
+            UnsupportedOperationException e = assertInstanceOf(UnsupportedOperationException.class, f.cause());
+            assertTrue(e.getMessage().contains("splice") && e.getMessage().contains(NativeFeatures.platform()),
+                    e.getMessage());
+            assertTrue(a.isActive(), "the channel is left as it was");
+        } finally {
+            fd.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.customtransport.internal;
 
 import dev.customtransport.NativeIoException;
+import io.netty.channel.ChannelException;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -104,6 +105,34 @@ public final class Errors {
     /** True if {@code res} is {@code -EAGAIN} or {@code -EWOULDBLOCK}. */
     public static boolean isWouldBlock(long res) {
         return res == -Errno.EAGAIN || res == -Errno.EWOULDBLOCK;
+    }
+
+    /**
+     * For a feature this build's natives lack (see {@link NativeFeatures}): an exception naming the feature and the
+     * platform, raised before any call is made.
+     */
+    public static UnsupportedOperationException unsupported(String feature) {
+        return new UnsupportedOperationException(unsupportedText(feature));
+    }
+
+    /** Like {@link #unsupported}, for an option: the {@link ChannelException} that option failures are. */
+    public static ChannelException unsupportedOption(String call, String feature) {
+        return new ChannelException(call + " failed: " + unsupportedText(feature));
+    }
+
+    private static String unsupportedText(String feature) {
+        return feature + " is not supported on this platform (" + NativeFeatures.platform() + ")";
+    }
+
+    /**
+     * The text of an errno in option failures. ENOPROTOOPT is what the option tables (sockopt_*.c) answer for an
+     * option the platform lacks, so it says that, and which platform.
+     */
+    public static String errnoText(int errno) {
+        if (errno == Errno.ENOPROTOOPT) {
+            return "ENOPROTOOPT: not supported on this platform (" + NativeFeatures.platform() + ")";
+        }
+        return Errno.name(errno) + ": " + Errno.describe(errno);
     }
 
     static NativeIoException nativeException(String syscall, int errno) {

@@ -58,6 +58,11 @@ public enum SockOpt {
     }
 
     public void set(SocketFd s, int value) {
+        if (this == UDP_GRO && value != 0 && !NativeFeatures.UDP_GRO) {
+            // The kernel may have it, but this build's recvmsg cannot report the segment size of a coalesced
+            // datagram, which would then reach the pipeline as one.
+            throw Errors.unsupportedOption("setsockopt(UDP_GRO, " + value + ")", "UDP_GRO");
+        }
         s.setOption(name(), id, value);
     }
 
@@ -67,6 +72,9 @@ public enum SockOpt {
 
     /** Sets it, returning false instead of throwing when the kernel refuses (for best-effort companions). */
     public boolean trySet(SocketFd s, int value) {
+        if (this == UDP_GRO && value != 0 && !NativeFeatures.UDP_GRO) {
+            return false;
+        }
         return s.isOpen() && SocketNative.setOption(s.intValue(), id, value) == 0;
     }
 
@@ -83,9 +91,9 @@ public enum SockOpt {
         }
     }
 
-    /** UDP_SEGMENT (GSO) is known to this kernel. */
+    /** UDP_SEGMENT (GSO) can be used: this build's natives send it and this kernel knows it. */
     public static boolean isUdpSegmentSupported() {
-        return isSupported(UDP_SEGMENT, SocketNative.DOMAIN_INET, SocketNative.TYPE_DGRAM);
+        return NativeFeatures.UDP_SEGMENT && isSupported(UDP_SEGMENT, SocketNative.DOMAIN_INET, SocketNative.TYPE_DGRAM);
     }
 
     // --- options whose values are not ints ---------------------------------------------------------------------
@@ -124,6 +132,9 @@ public enum SockOpt {
 
     /** TCP_INFO's fields, in {@code CustomTcpInfo}'s order, into {@code out[32]}. */
     public static void tcpInfo(SocketFd s, long[] out) {
+        if (!NativeFeatures.TCP_INFO) {
+            throw Errors.unsupported("TCP_INFO");
+        }
         int res = s.isOpen() ? UnixNative.tcpInfo(s.intValue(), out) : -Errno.EBADF;
         if (res < 0) {
             throw new ChannelException("getsockopt(TCP_INFO) failed: " + SocketFd.errnoText(-res));
@@ -132,6 +143,9 @@ public enum SockOpt {
 
     /** TCP_MD5SIG for one peer; a null key removes it. */
     public static void setTcpMd5Sig(SocketFd s, InetAddress peer, byte[] key) {
+        if (!NativeFeatures.TCP_MD5SIG) {
+            throw Errors.unsupportedOption("setsockopt(TCP_MD5SIG, " + peer + ")", "TCP_MD5SIG");
+        }
         if (key != null && key.length > UnixSockets.TCP_MD5SIG_MAXKEYLEN) {
             throw new IllegalArgumentException("TCP_MD5SIG key for " + peer + " is " + key.length
                     + " bytes (at most " + UnixSockets.TCP_MD5SIG_MAXKEYLEN + ')');

@@ -326,10 +326,7 @@ public final class SocketFd {
     }
 
     static String errnoText(int errno) {
-        if (errno == Errno.ENOPROTOOPT) {
-            return "ENOPROTOOPT: not supported on this platform";
-        }
-        return Errno.name(errno) + ": " + Errno.describe(errno);
+        return Errors.errnoText(errno);
     }
 
     @Override

@@ -5,9 +5,11 @@
  *     so CustomChannelOption's cork reaches it (flushing on clear differs: FreeBSD sends at once, macOS on the
  *     next write).
  *   - TCP_KEEPIDLE is TCP_KEEPALIVE on macOS (seconds either way).
+ *   - IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR: FreeBSD 12+ has them (datagram_bsd.c reads the control
+ *     messages); macOS has not (its IP_RECVDSTADDR gives the address without the port): no entry there.
  *   - TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_DEFER_ACCEPT (FreeBSD has accept filters instead), IP_TRANSPARENT,
- *     IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT, SO_BUSY_POLL, SO_PASSCRED, IP_MULTICAST_ALL, UDP GRO/GSO and
- *     IP_RECVORIGDSTADDR are Linux's: no entry.
+ *     IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT, SO_BUSY_POLL, SO_PASSCRED, IP_MULTICAST_ALL and UDP GRO/GSO are
+ *     Linux's: no entry.
  * Compiled only on the BSDs and macOS (the Maven profiles for those platforms name it).
  */
 #include <errno.h>
@@ -65,6 +67,12 @@ static const struct ct_sockopt ct_bsd_options[] = {
     [32] = { IPPROTO_IP, IP_MULTICAST_TTL, CT_OPT_INT },  /* a u_char too */
     [33] = { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, CT_OPT_INT },
     [34] = { IPPROTO_IPV6, IPV6_MULTICAST_IF, CT_OPT_INT },
+#ifdef IP_RECVORIGDSTADDR
+    [35] = { IPPROTO_IP, IP_RECVORIGDSTADDR, CT_OPT_INT },     /* FreeBSD 12+ */
+#endif
+#ifdef IPV6_RECVORIGDSTADDR
+    [36] = { IPPROTO_IPV6, IPV6_RECVORIGDSTADDR, CT_OPT_INT }, /* FreeBSD 12+ */
+#endif
     [39] = { IPPROTO_IP, IP_TTL, CT_OPT_INT },
 };
 

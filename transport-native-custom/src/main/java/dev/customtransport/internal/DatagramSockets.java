@@ -34,10 +34,14 @@ public final class DatagramSockets {
         return new SocketFd(res, ipv6);
     }
 
-    /** Whether {@code fd} is an AF_INET6 socket (for wrapping an existing descriptor). */
+    /**
+     * Whether {@code fd} is an AF_INET6 socket (for wrapping an existing descriptor). Asked through getsockname,
+     * which names the family even before bind, rather than SO_DOMAIN: macOS has no SO_DOMAIN, and AF_INET6's
+     * number differs between the OSes (10 on Linux, 28 on FreeBSD, 30 on macOS).
+     */
     public static boolean isIpv6(int fd) {
-        long domain = SocketNative.getOption(fd, SocketNative.SO_DOMAIN);
-        return domain == 10; // AF_INET6 on Linux
+        byte[] buf = new byte[SocketNative.ADDRESS_BUFFER_SIZE];
+        return SocketNative.localAddress(fd, buf) > 0 && buf[0] == SocketNative.DOMAIN_INET6;
     }
 
     public static void disconnect(SocketFd socket) throws IOException {

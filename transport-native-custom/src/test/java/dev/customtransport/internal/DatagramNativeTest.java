@@ -202,4 +202,23 @@ class DatagramNativeTest {
             closeQuietly(fd4, fd6);
         }
     }
+
+    /** The family of a socket handed to us, unbound or bound, without SO_DOMAIN (macOS has none). */
+    @Test
+    void familyOfAWrappedSocket() throws Exception {
+        int fd4 = ok("socket", SocketNative.socket(SocketNative.DOMAIN_INET, SocketNative.TYPE_DGRAM));
+        int fd6 = ok("socket", SocketNative.socket(SocketNative.DOMAIN_INET6, SocketNative.TYPE_DGRAM));
+        try {
+            assertTrue(!DatagramSockets.isIpv6(fd4), "IPv4, unbound");
+            assertTrue(DatagramSockets.isIpv6(fd6), "IPv6, unbound");
+            SocketFd bound = udp4();
+            try {
+                assertTrue(!DatagramSockets.isIpv6(bound.intValue()), "IPv4, bound");
+            } finally {
+                bound.close();
+            }
+        } finally {
+            closeQuietly(fd4, fd6);
+        }
+    }
 }

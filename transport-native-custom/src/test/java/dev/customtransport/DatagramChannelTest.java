@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.NativeFeatures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -213,6 +214,8 @@ class DatagramChannelTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void gsoSendAndGroReceiveDeliverEverySegment(ReadinessMode mode) throws Exception {
+        assumeTrue(NativeFeatures.UDP_SEGMENT && NativeFeatures.UDP_GRO,
+                "this build's datagram natives have no UDP GSO/GRO (" + NativeFeatures.platform() + ")");
         assumeTrue(CustomDatagramChannel.isSegmentedDatagramPacketSupported(), "no UDP_SEGMENT in this kernel");
         for (int payloadSize : new int[] { 0, 4096 }) { // 0: recvmsg; 4096: the recvmmsg path (netty#17492)
             Inbox rx = new Inbox();
@@ -240,6 +243,26 @@ class DatagramChannelTest {
             }
             assertNull(rx.packets.poll(100, TimeUnit.MILLISECONDS));
         }
+    }
+
+    /** Without UDP GSO in the natives (the BSD build), a SegmentedDatagramPacket fails its write, naming why. */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void segmentedPacketWithoutGsoFailsNamingThePlatform(ReadinessMode mode) throws Exception {
+        assumeTrue(!NativeFeatures.UDP_SEGMENT, "this build sends UDP_SEGMENT");
+        assertFalse(CustomDatagramChannel.isSegmentedDatagramPacketSupported());
+        Inbox rx = new Inbox();
+        DatagramChannel server = bind(mode, SocketProtocolFamily.INET, "127.0.0.1", rx, b -> { });
+        DatagramChannel client = bind(mode, SocketProtocolFamily.INET, "127.0.0.1", new Inbox(), b -> { });
+        ChannelFuture f = client.writeAndFlush(new SegmentedDatagramPacket(Unpooled.directBuffer(200).writeZero(200),
+                100, server.localAddress())).await();
+        UnsupportedOperationException e = assertInstanceOf(UnsupportedOperationException.class, f.cause());
+        assertTrue(e.getMessage().contains("UDP_SEGMENT") && e.getMessage().contains(NativeFeatures.platform()),
+                e.getMessage());
+        client.writeAndFlush(new DatagramPacket(ascii("after"), server.localAddress())).sync();
+        DatagramPacket p = rx.take();
+        assertEquals("after", p.content().toString(java.nio.charset.StandardCharsets.US_ASCII), "the channel still works");
+        p.release();
     }
 
     @ParameterizedTest

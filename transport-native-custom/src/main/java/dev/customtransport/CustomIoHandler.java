@@ -323,7 +323,12 @@ public final class CustomIoHandler implements IoHandler {
         try {
             r.handle.handle(r, event);
         } catch (Throwable t) {
-            logger.warn("Unexpected exception from {} handling {}", r.handle, event, t);
+            try {
+                logger.warn("Unexpected exception from {} handling {}", r.handle, event, t);
+            } catch (Throwable logFailure) {
+                // Logging can fail too (out of descriptors, a logger opening a file): the loop must go on, and
+                // there is nowhere left to report it.
+            }
         }
     }
 

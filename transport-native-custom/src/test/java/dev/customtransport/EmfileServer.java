@@ -19,6 +19,9 @@ public final class EmfileServer {
     private EmfileServer() { }
 
     public static void main(String[] args) throws Exception {
+        // Log once while descriptors are plentiful: the JDK's log formatter loads time-zone data from a file on
+        // first use, which fails (with an Error) once the process is out of descriptors.
+        java.util.logging.Logger.getLogger(EmfileServer.class.getName()).info("starting");
         AtomicLong accepted = new AtomicLong();
         AtomicLong reports = new AtomicLong();
         CustomEventLoopGroup group = new CustomEventLoopGroup(1);

@@ -11,7 +11,7 @@ import io.netty.buffer.CompositeByteBuf;
 final class DirectPreferringAllocator implements ByteBufAllocator {
     static final int READ_SLACK = 16;
 
-    private static final DirectPreferringAllocator DEFAULT = new DirectPreferringAllocator(ByteBufAllocator.DEFAULT);
+    static final DirectPreferringAllocator DEFAULT = new DirectPreferringAllocator(ByteBufAllocator.DEFAULT);
 
     final ByteBufAllocator delegate;
 

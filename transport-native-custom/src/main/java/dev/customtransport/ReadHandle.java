@@ -11,8 +11,13 @@ import io.netty.util.UncheckedBooleanSupplier;
  */
 final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle
         implements RecvByteBufAllocator.ExtendedHandle, UncheckedBooleanSupplier {
-    /** Shared while the channel uses the default allocator, so an idle connection holds no wrapper of its own. */
-    private DirectPreferringAllocator direct;
+    /**
+     * Shared while the channel uses the default allocator, so an idle connection holds no wrapper of its own. Set
+     * here, not on first read: loading its class then could meet a process out of descriptors (EMFILE), and a
+     * class that failed to load from a class-path directory never loads (the listener's handle is made at its
+     * first accept, while there are descriptors).
+     */
+    private DirectPreferringAllocator direct = DirectPreferringAllocator.DEFAULT;
     boolean receivedRdHup;
 
     ReadHandle(RecvByteBufAllocator.ExtendedHandle delegate) {
@@ -22,7 +27,7 @@ final class ReadHandle extends RecvByteBufAllocator.DelegatingHandle
     @Override
     public ByteBuf allocate(ByteBufAllocator alloc) {
         DirectPreferringAllocator d = direct;
-        if (d == null || d.delegate != alloc) {
+        if (d.delegate != alloc) {
             d = DirectPreferringAllocator.of(alloc);
             direct = d;
         }

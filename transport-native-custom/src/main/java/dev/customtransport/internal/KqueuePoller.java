@@ -245,6 +245,19 @@ public final class KqueuePoller implements Poller {
             queue(fd, EVFILT_READ, EV_DELETE, 0);
             queue(fd, EVFILT_WRITE, EV_DELETE, 0);
         }
+        if (EMULATED && (interest & INTEREST_EDGE) != 0) {
+            // libkqueue keeps one epoll registration per fd for both filters, and each filter's change rewrites
+            // its flags from the IN/OUT bits it tracks plus that filter's own flags. With the write filter added
+            // last the registration loses EPOLLRDHUP, and an edge that finds bytes and the peer's FIN together
+            // lacks EV_EOF (set only when no bytes are left): the end of the stream is never reported. Read
+            // filter last keeps IN|OUT|RDHUP|ET. Level-triggered keeps the other order, which leaves the shared
+            // registration level-triggered even when the read filter is armed edge-triggered for the half-close
+            // alone: with the read filter last it would make the write filter edge-triggered too. A BSD kernel
+            // sets EV_EOF whatever the order.
+            addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
+            addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
+            return;
+        }
         addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
         addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
     }

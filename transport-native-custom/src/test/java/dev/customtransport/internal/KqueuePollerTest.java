@@ -4,6 +4,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +55,47 @@ class KqueuePollerTest {
         }
         assertTrue(liveSeen, "the other change of the batch was applied");
         live.close();
+    }
+
+    /**
+     * Bytes and the peer's FIN waiting together: the edge-triggered read event carries the half-close too, or the
+     * end of the stream is never announced. (libkqueue dropped it when the write filter was added after the read
+     * filter of the same fd.)
+     */
+    @Test
+    void edgeTriggeredReadEventWithBytesAndFinCarriesTheHalfClose() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
+            SocketFd client = SocketFd.newStream();
+            try {
+                client.connect(new InetSocketAddress(loopback, listener.getLocalPort()));
+                try (Socket peer = listener.accept()) {
+                    OutputStream out = peer.getOutputStream();
+                    out.write(new byte[20]);
+                    out.flush();
+                }
+                // The connect, the bytes and the FIN all happened before the filters are added.
+                Thread.sleep(50);
+                poller.add(client.intValue(), Poller.INTEREST_READ | Poller.INTEREST_WRITE
+                        | Poller.INTEREST_READ_CLOSED | Poller.INTEREST_EDGE, 9);
+                int readBits = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (readBits == 0 && System.nanoTime() < deadline) {
+                    int n = poller.poll(TimeUnit.MILLISECONDS.toNanos(100));
+                    for (int i = 0; i < n; i++) {
+                        if (poller.token(i) == 9 && (poller.events(i) & Poller.EVENT_READABLE) != 0) {
+                            readBits = poller.events(i);
+                        }
+                    }
+                }
+                assertTrue((readBits & Poller.EVENT_READABLE) != 0, "no read event");
+                assertEquals(Poller.EVENT_READ_CLOSED, readBits & Poller.EVENT_READ_CLOSED,
+                        "the read event lacks the half-close: 0x" + Integer.toHexString(readBits));
+                poller.remove(client.intValue());
+            } finally {
+                client.close();
+            }
+        }
     }
 
     @Test

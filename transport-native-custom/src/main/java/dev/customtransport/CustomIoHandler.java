@@ -198,6 +198,9 @@ public final class CustomIoHandler implements IoHandler {
         boolean report = context.shouldReportActiveIoTime();
         long start = report ? System.nanoTime() : 0;
         int handled = processReady(n);
+        if (poller.mayHaveDroppedEvents()) {
+            requeueEdgeTriggered();
+        }
         handled += drainReadyQueue();
         if (report) {
             context.reportActiveIoTime(System.nanoTime() - start);
@@ -294,6 +297,21 @@ public final class CustomIoHandler implements IoHandler {
         }
         poller.afterBatch(n);
         return handled;
+    }
+
+    /**
+     * The poller may have dropped events (see {@link Poller#mayHaveDroppedEvents()}): edge-triggered registrations
+     * would never hear of them again, so each is treated as readable and writable once. A channel with nothing to do
+     * meets EAGAIN; level-triggered ones hear the kernel again at the next wait.
+     */
+    private void requeueEdgeTriggered() {
+        counters.droppedEventRecoveries++;
+        for (Object o : registrations.values()) {
+            Registration r = (Registration) o;
+            if (r.edgeTriggered && r.applied != 0 && !r.removed) {
+                r.markReady(CustomIoEvent.READABLE | CustomIoEvent.WRITABLE);
+            }
+        }
     }
 
     private int drainReadyQueue() {

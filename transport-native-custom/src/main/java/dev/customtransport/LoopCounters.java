@@ -26,6 +26,7 @@ public final class LoopCounters {
     long loopExceptions;
     long tasksRun;
     long idlePolls;
+    long droppedEventRecoveries;
 
     LoopCounters() { }
 
@@ -102,6 +103,15 @@ public final class LoopCounters {
         return loopExceptions;
     }
 
+    /**
+     * Waits after which the poller said events may have been dropped, so every edge-triggered channel of the loop
+     * was run once from the ready queue. Only the Linux test build against libkqueue drops events (see
+     * {@code KqueuePoller}); elsewhere this stays 0.
+     */
+    public long droppedEventRecoveries() {
+        return droppedEventRecoveries;
+    }
+
     @Override
     public String toString() {
         return "LoopCounters(waits=" + waits + ", idlePolls=" + idlePolls + ", events=" + events
@@ -109,6 +119,6 @@ public final class LoopCounters {
                 + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
                 + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
                 + ", ready=" + readyQueueEnqueues() + '/' + readyRuns + ", tasksRun=" + tasksRun
-                + ", loopExceptions=" + loopExceptions + ')';
+                + ", loopExceptions=" + loopExceptions + ", droppedEventRecoveries=" + droppedEventRecoveries + ')';
     }
 }

@@ -72,6 +72,77 @@ class ReadinessRegressionTest {
         return b;
     }
 
+    /**
+     * More connections ready at once than one wait returns: every one is still read. The libkqueue emulation drops
+     * the events that do not fit in its event list (a read and a write entry per socket), and edge-triggered
+     * registrations would never hear of them again; a kernel keeps them for the next wait.
+     */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void moreConnectionsReadyAtOnceThanOneWaitReturnsAreAllRead(ReadinessMode mode) throws Exception {
+        int connections = 600;
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger bytesRead = new AtomicInteger();
+        Channel server = server(mode, 1, new CountingReader(accepted, bytesRead), sb -> { });
+        List<java.net.Socket> peers = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        try {
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+            for (int i = 0; i < connections; i++) {
+                peers.add(new java.net.Socket(address.getAddress(), address.getPort()));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (accepted.get() < connections) {
+                assertTrue(System.nanoTime() < deadline, "accepted " + accepted.get() + " of " + connections);
+                Thread.sleep(1);
+            }
+            // Keep the loop busy while every connection becomes readable, so one wait finds them all ready.
+            server.eventLoop().execute(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (java.net.Socket peer : peers) {
+                peer.getOutputStream().write(1);
+            }
+            hold.countDown();
+            while (bytesRead.get() < connections) {
+                assertTrue(System.nanoTime() < deadline, "read from " + bytesRead.get() + " of " + connections);
+                Thread.sleep(1);
+            }
+        } finally {
+            hold.countDown();
+            for (java.net.Socket peer : peers) {
+                peer.close();
+            }
+        }
+        server.close().sync();
+    }
+
+    @ChannelHandler.Sharable
+    static final class CountingReader extends ChannelInboundHandlerAdapter {
+        private final AtomicInteger active;
+        private final AtomicInteger bytes;
+
+        CountingReader(AtomicInteger active, AtomicInteger bytes) {
+            this.active = active;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            active.incrementAndGet();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            bytes.addAndGet(((ByteBuf) msg).readableBytes());
+            ((ByteBuf) msg).release();
+        }
+    }
+
     /** Collects what a channel reads; with autoRead off it asks for more only when told to. */
     static final class Collector extends ChannelInboundHandlerAdapter {
         final ByteBuf received = Unpooled.buffer();

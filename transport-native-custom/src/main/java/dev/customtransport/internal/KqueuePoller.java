@@ -42,6 +42,12 @@ public final class KqueuePoller implements Poller {
     private static final int ENOENT;
     private static final int EPIPE;
 
+    /**
+     * libkqueue's cap on the events one kevent call returns (MAX_KEVENT in its private.h): a longer list is used
+     * only up to this length.
+     */
+    private static final int EMULATION_MAX_EVENTS = 512;
+
     /** Changes applied per kevent call at most; the ring always has at least this much room. */
     private static final int CHANGE_CAPACITY = 256;
     /**
@@ -89,6 +95,8 @@ public final class KqueuePoller implements Poller {
     private final ByteBuffer removals;
     private final long removalsAddress;
     private int changeCount;
+    /** Emulation only: the last wait filled the list it was given, so libkqueue may have dropped events. */
+    private boolean maybeDropped;
     /** Changes that failed when applied ahead of a wait (EV_RECEIPT), reported as error events by the next poll. */
     private long[] failedTokens = new long[4];
     private int[] failedErrnos = new int[4];
@@ -130,6 +138,11 @@ public final class KqueuePoller implements Poller {
             changeCount = 0;
             if (n != -Errno.EINTR) {
                 n = Errors.check("kevent", n);
+                // libkqueue asks epoll for as many events as the list has room for, then writes a read and a write
+                // entry for each fd ready both ways, after the change errors; what no longer fits is dropped, and
+                // with EV_CLEAR it is never reported again. It can only happen when the list came back full. A
+                // BSD kernel leaves what did not fit queued for the next call.
+                maybeDropped = EMULATED && n >= Math.min(capacity, EMULATION_MAX_EVENTS);
                 return n + drainFailed(n);
             }
             // A signal interrupted us: wait again for what is left, never the whole timeout.
@@ -148,6 +161,11 @@ public final class KqueuePoller implements Poller {
         }
         failedCount = 0;
         return count;
+    }
+
+    @Override
+    public boolean mayHaveDroppedEvents() {
+        return maybeDropped;
     }
 
     @Override
@@ -252,8 +270,8 @@ public final class KqueuePoller implements Poller {
             // lacks EV_EOF (set only when no bytes are left): the end of the stream is never reported. Read
             // filter last keeps IN|OUT|RDHUP|ET. Level-triggered keeps the other order, which leaves the shared
             // registration level-triggered even when the read filter is armed edge-triggered for the half-close
-            // alone: with the read filter last it would make the write filter edge-triggered too. A BSD kernel
-            // sets EV_EOF whatever the order.
+            // alone: with the read filter last it would make the write filter edge-triggered too, exposed to the
+            // events libkqueue drops (see poll). A BSD kernel sets EV_EOF whatever the order.
             addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
             addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
             return;

@@ -58,6 +58,15 @@ public interface Poller extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * True if the last poll may have dropped events, which edge-triggered registrations would then never hear
+     * again; the loop treats each of them as ready once. Only the libkqueue emulation drops events (see
+     * {@link KqueuePoller}); a kernel keeps what did not fit for the next wait.
+     */
+    default boolean mayHaveDroppedEvents() {
+        return false;
+    }
+
     void add(int fd, int interest, long token) throws IOException;
 
     /** Changes the interest of {@code fd} from {@code previous} (what the last add/modify gave) to {@code interest}. */

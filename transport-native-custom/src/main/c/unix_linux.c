@@ -13,80 +13,8 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "fdpass.h"
 #include "transport.h"
-
-/* The most descriptors one received message may carry here; more are reported with MSG_CTRUNC. */
-#define CT_MAX_FDS_PER_MESSAGE 16
-
-/* --- descriptor passing --------------------------------------------------------------------------------------- */
-
-/* sendmsg of one byte carrying `fd` as SCM_RIGHTS: 1, or -errno. */
-static jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
-    (void) env; (void) clazz;
-    char data = 0;
-    struct iovec iov = { &data, 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    memset(&control, 0, sizeof(control));
-    struct msghdr hdr;
-    memset(&hdr, 0, sizeof(hdr));
-    hdr.msg_iov = &iov;
-    hdr.msg_iovlen = 1;
-    hdr.msg_control = control.buf;
-    hdr.msg_controllen = sizeof(control.buf);
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&hdr);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    int value = fd;
-    memcpy(CMSG_DATA(cm), &value, sizeof(value));
-    return (jint) ct_result(sendmsg(socket_fd, &hdr, MSG_NOSIGNAL));
-}
-
-/*
- * recvmsg of one byte with room for CT_MAX_FDS_PER_MESSAGE descriptors (MSG_CMSG_CLOEXEC). Returns the bytes
- * received (0 at the end of the stream) or -errno; out[0] = the number of descriptors received, out[1] = the
- * msg_flags (MSG_CTRUNC: some were dropped), out[2..] = the descriptors, which the caller now owns.
- */
-static jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out) {
-    (void) clazz;
-    if (out == NULL || (*env)->GetArrayLength(env, out) < 2 + CT_MAX_FDS_PER_MESSAGE) {
-        return -EINVAL;
-    }
-    char data;
-    struct iovec iov = { &data, 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * CT_MAX_FDS_PER_MESSAGE)];
-        struct cmsghdr align;
-    } control;
-    struct msghdr hdr;
-    memset(&hdr, 0, sizeof(hdr));
-    hdr.msg_iov = &iov;
-    hdr.msg_iovlen = 1;
-    hdr.msg_control = control.buf;
-    hdr.msg_controllen = sizeof(control.buf);
-    ssize_t n = recvmsg(socket_fd, &hdr, MSG_CMSG_CLOEXEC);
-    CT_RETURN_IF_FAILED(n);
-    jint result[2 + CT_MAX_FDS_PER_MESSAGE];
-    jint count = 0;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&hdr); cm != NULL; cm = CMSG_NXTHDR(&hdr, cm)) {
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
-            continue;
-        }
-        size_t fds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < fds && count < CT_MAX_FDS_PER_MESSAGE; i++) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-            result[2 + count++] = fd;
-        }
-    }
-    result[0] = count;
-    result[1] = hdr.msg_flags;
-    (*env)->SetIntArrayRegion(env, out, 0, 2 + count, result);
-    return (jint) n;
-}
 
 /* SO_PEERCRED into out[0..2] = pid, uid, gid. */
 static jint ct_peer_credentials(JNIEnv *env, jclass clazz, jint fd, jintArray out) {

@@ -119,6 +119,7 @@ static const struct ct_natives *const ct_all_natives[] = {
     &ct_poller_natives,
     &ct_datagram_natives,
     &ct_unix_natives,
+    &ct_netty_unix_natives,
 };
 
 #define CT_CLASS_COUNT CT_ARRAY_LENGTH(ct_all_natives)

@@ -1,7 +1,12 @@
 /*
- * The natives of Netty's own unix types (io.netty.channel.unix.FileDescriptor, Errors, Limits), so that applications
- * can keep using those types with our channels when no Netty native library is loaded. Portable POSIX: compiled on
- * every platform; UnixNative's registerNettyUnix (unix_linux.c, unix_bsd.c) binds them.
+ * The natives of Netty's own unix types (io.netty.channel.unix.FileDescriptor, ErrorsStaticallyReferencedJniMethods,
+ * LimitsStaticallyReferencedJniMethods, Buffer), so that applications can keep using those types with our channels
+ * when no Netty native library is loaded. Portable POSIX: compiled on every platform.
+ *
+ * Netty adds natives to these classes from one 4.2.x release to the next (4.2.20 added errnoENAMETOOLONG), and
+ * RegisterNatives fails as a whole when one method of its list is not declared. So nothing here registers a fixed
+ * list: Java (NettyUnix) walks the natives the running Netty declares and asks for each one by name and signature
+ * (NettyUnixNative.bind). A method this Netty lacks is never asked for; one we lack is reported back.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -77,26 +82,42 @@ static jlong ct_nfd_writev(JNIEnv *env, jclass clazz, jint fd, jobjectArray buff
                            jlong max_bytes) {
     (void) clazz;
     struct iovec iov[IOV_MAX];
-    if (buffers == NULL || length < 0 || length > IOV_MAX) {
+    if (buffers == NULL || offset < 0 || length < 0 || length > IOV_MAX
+            || offset > (*env)->GetArrayLength(env, buffers) - length) {
         return -EINVAL;
+    }
+    /* Netty's FileDescriptor.writev(ByteBuffer[], ...): not on our I/O path, so the positions are asked of Java;
+     * every call into Java is checked before the next JNI call (-Xcheck:jni holds us to that). */
+    jclass buffer_class = (*env)->FindClass(env, "java/nio/Buffer");
+    if (buffer_class == NULL) {
+        return -ENOMEM; /* the NoClassDefFoundError stays pending for the caller */
+    }
+    jmethodID position = (*env)->GetMethodID(env, buffer_class, "position", "()I");
+    jmethodID limit = position == NULL ? NULL : (*env)->GetMethodID(env, buffer_class, "limit", "()I");
+    (*env)->DeleteLocalRef(env, buffer_class);
+    if (limit == NULL) {
+        return -ENOMEM;
     }
     int count = 0;
     jlong total = 0;
     for (jint i = offset; i < offset + length && total < max_bytes; i++) {
         jobject b = (*env)->GetObjectArrayElement(env, buffers, i);
         if (b == NULL) {
-            return -EINVAL;
+            return (*env)->ExceptionCheck(env) ? -ENOMEM : -EINVAL;
         }
         char *base = (*env)->GetDirectBufferAddress(env, b);
-        jclass bc = (*env)->GetObjectClass(env, b);
-        jmethodID position = (*env)->GetMethodID(env, bc, "position", "()I");
-        jmethodID limit = (*env)->GetMethodID(env, bc, "limit", "()I");
-        jint p = position == NULL ? 0 : (*env)->CallIntMethod(env, b, position);
-        jint l = limit == NULL ? 0 : (*env)->CallIntMethod(env, b, limit);
-        (*env)->DeleteLocalRef(env, bc);
+        jint p = (*env)->CallIntMethod(env, b, position);
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->DeleteLocalRef(env, b);
+            return -ENOMEM;
+        }
+        jint l = (*env)->CallIntMethod(env, b, limit);
         (*env)->DeleteLocalRef(env, b);
-        if (base == NULL || (*env)->ExceptionCheck(env)) {
-            return -EINVAL;
+        if ((*env)->ExceptionCheck(env)) {
+            return -ENOMEM;
+        }
+        if (base == NULL || l < p) {
+            return -EINVAL; /* a heap buffer: Netty only passes direct ones */
         }
         jlong len = l - p;
         if (total + len > max_bytes) {
@@ -170,6 +191,7 @@ CT_ERRNO_GETTER(ct_e_eisconn, EISCONN)
 CT_ERRNO_GETTER(ct_e_ealready, EALREADY)
 CT_ERRNO_GETTER(ct_e_enetunreach, ENETUNREACH)
 CT_ERRNO_GETTER(ct_e_ehostunreach, EHOSTUNREACH)
+CT_ERRNO_GETTER(ct_e_enametoolong, ENAMETOOLONG)
 
 static jstring ct_e_str_error(JNIEnv *env, jclass clazz, jint err) {
     (void) clazz;
@@ -190,6 +212,7 @@ static const JNINativeMethod ct_netty_errors_methods[] = {
     { "errorEALREADY", "()I", (void *) ct_e_ealready },
     { "errorENETUNREACH", "()I", (void *) ct_e_enetunreach },
     { "errorEHOSTUNREACH", "()I", (void *) ct_e_ehostunreach },
+    { "errnoENAMETOOLONG", "()I", (void *) ct_e_enametoolong }, /* Netty 4.2.20+ */
     { "strError", "(I)Ljava/lang/String;", (void *) ct_e_str_error },
 };
 
@@ -210,27 +233,79 @@ static const JNINativeMethod ct_netty_limits_methods[] = {
     { "udsSunPathSize", "()I", (void *) ct_l_sun_path_size },
 };
 
-/*
- * Binds the natives above to the classes Java passes (Netty's FileDescriptor, ErrorsStaticallyReferencedJniMethods
- * and LimitsStaticallyReferencedJniMethods, wherever a user's shading put them; null skips one). Called from Java
- * after loading, never from JNI_OnLoad, because it takes classes Java has already resolved. 0, or -1 with the
- * NoSuchMethodError pending (the Netty version does not match).
- */
-jint ct_register_netty_unix(JNIEnv *env, jclass clazz, jclass fd_class, jclass errors_class,
-                                   jclass limits_class) {
-    (void) clazz;
-    if (fd_class != NULL && (*env)->RegisterNatives(env, fd_class, ct_netty_fd_methods,
-                                                    CT_ARRAY_LENGTH(ct_netty_fd_methods)) != JNI_OK) {
-        return -1;
-    }
-    if (errors_class != NULL && (*env)->RegisterNatives(env, errors_class, ct_netty_errors_methods,
-                                                        CT_ARRAY_LENGTH(ct_netty_errors_methods)) != JNI_OK) {
-        return -1;
-    }
-    if (limits_class != NULL && (*env)->RegisterNatives(env, limits_class, ct_netty_limits_methods,
-                                                        CT_ARRAY_LENGTH(ct_netty_limits_methods)) != JNI_OK) {
-        return -1;
-    }
-    return 0;
+/* io.netty.channel.unix.Buffer: used when Netty runs without sun.misc.Unsafe (-Dio.netty.noUnsafe=true). */
+static jint ct_b_address_size(JNIEnv *env, jclass clazz) {
+    (void) env; (void) clazz;
+    return (jint) sizeof(void *);
 }
 
+static jlong ct_b_memory_address(JNIEnv *env, jclass clazz, jobject buffer) {
+    (void) clazz;
+    return buffer == NULL ? 0 : (jlong) (intptr_t) (*env)->GetDirectBufferAddress(env, buffer);
+}
+
+static jobject ct_b_wrap_memory_address(JNIEnv *env, jclass clazz, jlong address, jint length) {
+    (void) clazz;
+    /* Netty's contract: a direct ByteBuffer over memory it owns; NULL (with the JVM's exception) if impossible. */
+    return (*env)->NewDirectByteBuffer(env, CT_PTR(address), length);
+}
+
+static const JNINativeMethod ct_netty_buffer_methods[] = {
+    { "addressSize0", "()I", (void *) ct_b_address_size },
+    { "memoryAddress0", "(Ljava/nio/ByteBuffer;)J", (void *) ct_b_memory_address },
+    { "wrapMemoryAddress", "(JI)Ljava/nio/ByteBuffer;", (void *) ct_b_wrap_memory_address },
+};
+
+/* Indexed by NettyUnixNative's TABLE_* constants; the two lists must change together. */
+static const struct {
+    const JNINativeMethod *methods;
+    jint count;
+} ct_netty_tables[] = {
+    { ct_netty_fd_methods, CT_ARRAY_LENGTH(ct_netty_fd_methods) },
+    { ct_netty_errors_methods, CT_ARRAY_LENGTH(ct_netty_errors_methods) },
+    { ct_netty_limits_methods, CT_ARRAY_LENGTH(ct_netty_limits_methods) },
+    { ct_netty_buffer_methods, CT_ARRAY_LENGTH(ct_netty_buffer_methods) },
+};
+
+/*
+ * NettyUnixNative.bind: registers our implementation of the native `name` with JNI signature `signature` on
+ * `owner`, one of Netty's unix classes (wherever shading put it), looked up in table `table`.
+ * 0 = bound; 1 = we have no implementation of that name and signature (the caller names it in the load failure);
+ * -EINVAL = no such table or a null argument; -1 = RegisterNatives refused, with its NoSuchMethodError pending.
+ * Called from Java after loading, never from JNI_OnLoad: it takes classes Java has already resolved.
+ */
+static jint ct_netty_bind(JNIEnv *env, jclass clazz, jclass owner, jint table, jstring name, jstring signature) {
+    (void) clazz;
+    if (owner == NULL || name == NULL || signature == NULL || table < 0
+            || table >= CT_ARRAY_LENGTH(ct_netty_tables)) {
+        return -EINVAL;
+    }
+    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+    if (n == NULL) {
+        return -ENOMEM;
+    }
+    const char *sig = (*env)->GetStringUTFChars(env, signature, NULL);
+    if (sig == NULL) {
+        (*env)->ReleaseStringUTFChars(env, name, n);
+        return -ENOMEM;
+    }
+    jint rc = 1;
+    for (jint i = 0; i < ct_netty_tables[table].count; i++) {
+        const JNINativeMethod *m = &ct_netty_tables[table].methods[i];
+        if (strcmp(m->name, n) == 0 && strcmp(m->signature, sig) == 0) {
+            rc = (*env)->RegisterNatives(env, owner, m, 1) == JNI_OK ? 0 : -1;
+            break;
+        }
+    }
+    (*env)->ReleaseStringUTFChars(env, signature, sig);
+    (*env)->ReleaseStringUTFChars(env, name, n);
+    return rc;
+}
+
+static const JNINativeMethod ct_netty_unix_methods[] = {
+    { "bind", "(Ljava/lang/Class;ILjava/lang/String;Ljava/lang/String;)I", (void *) ct_netty_bind },
+};
+
+const struct ct_natives ct_netty_unix_natives = {
+    "dev/customtransport/internal/NettyUnixNative", ct_netty_unix_methods, CT_ARRAY_LENGTH(ct_netty_unix_methods),
+};

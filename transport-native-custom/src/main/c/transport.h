@@ -28,9 +28,8 @@ extern const struct ct_natives ct_datagram_natives;
 /* unix_linux.c | unix_bsd.c: UnixNative (descriptor passing, credentials, splice, struct options). */
 extern const struct ct_natives ct_unix_natives;
 
-/* netty_unix.c: binds our natives of Netty's unix types (FileDescriptor, Errors, Limits); UnixNative's
- * registerNettyUnix. */
-jint ct_register_netty_unix(JNIEnv *env, jclass clazz, jclass fd_class, jclass errors_class, jclass limits_class);
+/* netty_unix.c: NettyUnixNative, which binds our natives of Netty's unix types one method at a time. */
+extern const struct ct_natives ct_netty_unix_natives;
 /* errors.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
 jstring ct_strerror_string(JNIEnv *env, int err);
 

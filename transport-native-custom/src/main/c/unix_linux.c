@@ -152,7 +152,6 @@ static const JNINativeMethod ct_unix_methods[] = {
     { "setRawOption", "(IIIJI)I", (void *) ct_set_raw_option },
     { "tcpInfo", "(I[J)I", (void *) ct_tcp_info },
     { "setTcpMd5Sig", "(I[BI[B)I", (void *) ct_set_tcp_md5sig },
-    { "registerNettyUnix", "(Ljava/lang/Class;Ljava/lang/Class;Ljava/lang/Class;)I", (void *) ct_register_netty_unix },
 };
 
 const struct ct_natives ct_unix_natives = {

@@ -101,7 +101,10 @@ public final class NativeLibrary {
                 loadFile(Paths.get(explicit).toAbsolutePath());
             }
             verify();
-            NettyUnix.register();
+            List<String> unserved = NettyUnix.register();
+            if (!unserved.isEmpty()) {
+                throw new LoadFailure(NettyUnix.unservedMessage(unserved));
+            }
             return null;
         } catch (Throwable t) {
             String reason = t instanceof LoadFailure ? t.getMessage() : String.valueOf(t);
@@ -119,7 +122,7 @@ public final class NativeLibrary {
     private static void preloadNativeClasses() {
         Class<?>[] classes = {
             SystemNative.class, SocketNative.class, EpollNative.class, KqueueNative.class, DatagramNative.class,
-            UnixNative.class,
+            UnixNative.class, NettyUnixNative.class,
         };
         for (Class<?> c : classes) {
             if (c.getClassLoader() != NativeLibrary.class.getClassLoader()) {

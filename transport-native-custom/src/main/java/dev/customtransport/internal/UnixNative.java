@@ -2,9 +2,9 @@ package dev.customtransport.internal;
 
 /**
  * The natives of {@code src/main/c/unix_linux.c} ({@code unix_bsd.c} on macOS and FreeBSD): descriptor passing and
- * credentials on Unix domain sockets, splice and pipes, options whose values are structs, and the natives of
- * Netty's own unix types ({@code netty_unix.c}). Each call is one syscall and returns its result or {@code -errno};
- * what a build lacks (see {@link NativeFeatures}) returns -EOPNOTSUPP.
+ * credentials on Unix domain sockets, splice and pipes, and options whose values are structs. Each call is one
+ * syscall and returns its result or {@code -errno}; what a build lacks (see {@link NativeFeatures}) returns
+ * -EOPNOTSUPP.
  */
 final class UnixNative {
     private UnixNative() { }
@@ -49,11 +49,4 @@ final class UnixNative {
 
     /** TCP_MD5SIG for one peer address (4 or 16 bytes); a null or empty key removes it. */
     static native int setTcpMd5Sig(int fd, byte[] ip, int scopeId, byte[] key);
-
-    /**
-     * Registers our implementations of the natives of Netty's {@code FileDescriptor},
-     * {@code ErrorsStaticallyReferencedJniMethods} and {@code LimitsStaticallyReferencedJniMethods} on these
-     * classes (null skips one): 0, or -1 with a {@link NoSuchMethodError} pending.
-     */
-    static native int registerNettyUnix(Class<?> fileDescriptor, Class<?> errors, Class<?> limits);
 }

@@ -137,6 +137,41 @@ class DomainSocketTest {
     }
 
     /**
+     * Closing a server removes only the socket it bound (Netty 4.2.20 deletes a path only if it is a socket): a
+     * regular file put at the path after ours was unlinked is left alone.
+     */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void closeLeavesARegularFileAtTheSocketPath(ReadinessMode mode) throws Exception {
+        Path path = dir.resolve("replaced.sock");
+        Channel listener = server(mode, new DomainSocketAddress(path.toFile()), new Inbox(), DomainSocketReadMode.BYTES);
+        Files.delete(path);
+        Files.write(path, new byte[] { 42 });
+        listener.close().sync();
+        assertArrayEquals(new byte[] { 42 }, Files.readAllBytes(path), "a file that is not our socket was removed");
+    }
+
+    /** Nor another server's socket bound at the same path after ours was unlinked. */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void closeLeavesAnotherServersSocketAtThePath(ReadinessMode mode) throws Exception {
+        Path path = dir.resolve("shared.sock");
+        DomainSocketAddress address = new DomainSocketAddress(path.toFile());
+        Channel first = server(mode, address, new Inbox(), DomainSocketReadMode.BYTES);
+        Files.delete(path);
+        Inbox secondInbox = new Inbox();
+        Channel second = new ServerBootstrap().group(group).channel(CustomServerDomainSocketChannel.class)
+                .childHandler(secondInbox).bind(address).sync().channel();
+        channels.add(second);
+        first.close().sync();
+        assertTrue(Files.exists(path), "the first server removed the second one's socket file");
+        CustomDomainSocketChannel client = client(address, new Inbox());
+        assertTrue(client.isActive(), "the second server still takes connections");
+        second.close().sync();
+        assertFalse(Files.exists(path), "the second server removes its own socket file");
+    }
+
+    /**
      * Found by Netty's SocketAddressesTest over domain sockets: an unbound client had a null local address after
      * connecting, and its accepted peer a null remote address. Netty's epoll reports the unnamed end as an empty
      * path.

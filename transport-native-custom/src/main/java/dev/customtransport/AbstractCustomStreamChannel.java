@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Errno;
 import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.IovArray;
 import dev.customtransport.internal.SocketFd;
@@ -40,6 +41,11 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     private static final int GATHERING_LOW_THRESHOLD = 4096;
 
     private WritableByteChannel byteChannel;
+    /**
+     * The last {@link DefaultFileRegion} whose file has no descriptor sendfile can read (a {@code FileChannel} of a
+     * zip file system, say): it goes through {@link FileRegion#transferTo} instead, without asking again.
+     */
+    private DefaultFileRegion regionWithoutDescriptor;
     /** Splice requests and pipe, made on first use (see {@link Splice}). */
     private volatile Splice.Endpoint splice;
 
@@ -282,15 +288,24 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     }
 
     private int writeDefaultFileRegion(ChannelOutboundBuffer in, DefaultFileRegion region) throws Exception {
+        if (region == regionWithoutDescriptor) {
+            return writeFileRegion(in, region);
+        }
         long count = region.count();
         long transferred = region.transferred();
         if (transferred >= count) {
             in.remove();
             return 0;
         }
-        // sendfile reads the region's file through its FileChannel, which open() creates.
+        // sendfile reads the region's file through its FileChannel, which open() creates. It moves at most
+        // 0x7ffff000 bytes a call on Linux, so a region over 2 GiB takes several calls, each one progress.
         region.open();
         long res = socket.sendFileRaw(region, region.position() + transferred, count - transferred);
+        if (res == -Errno.EOPNOTSUPP) {
+            // The FileChannel is not the JDK's file channel (no descriptor): the generic path reads it in Java.
+            regionWithoutDescriptor = region;
+            return writeFileRegion(in, region);
+        }
         if (res > 0) {
             in.progress(res);
             if (region.transferred() >= count) {
@@ -311,6 +326,9 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
 
     private int writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {
         if (region.transferred() >= region.count()) {
+            if (region == regionWithoutDescriptor) {
+                regionWithoutDescriptor = null;
+            }
             in.remove();
             return 0;
         }

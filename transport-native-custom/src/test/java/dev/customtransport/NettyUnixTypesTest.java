@@ -95,8 +95,16 @@ class NettyUnixTypesTest {
                 "TCP_DEFER_ACCEPT", "TCP_USER_TIMEOUT", "TCP_NOTSENT_LOWAT", "IP_MULTICAST_ALL",
                 "IP_BIND_ADDRESS_NO_PORT", "SO_REUSEPORT", "DOMAIN_SOCKET_READ_MODE", "TCP_KEEPINTVL",
                 "TCP_KEEPCNT" }) {
-            ChannelOption<?> theirs = (ChannelOption<?>) options.getField(name).get(null);
             ChannelOption<?> ours = (ChannelOption<?>) CustomChannelOption.class.getField(name).get(null);
+            ChannelOption<?> theirs;
+            try {
+                theirs = (ChannelOption<?>) options.getField(name).get(null);
+            } catch (NoSuchFieldException e) {
+                // Newer than this Netty (IP_MULTICAST_ALL is not in 4.2.7's). Ours bears the name Netty's later
+                // releases give it (a plain "IP_MULTICAST_ALL"), so the two are one constant after an upgrade.
+                assertEquals(name, ours.name());
+                continue;
+            }
             assertSame(theirs, ours, name);
         }
     }

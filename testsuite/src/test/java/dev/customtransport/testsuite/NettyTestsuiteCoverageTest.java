@@ -2,6 +2,7 @@ package dev.customtransport.testsuite;
 
 import dev.customtransport.ReadinessMode;
 
+import io.netty.testsuite.transport.AbstractIoHandlerEventCountTest;
 import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
 import io.netty.testsuite.transport.socket.AbstractSocketReuseFdTest;
 import io.netty.testsuite.transport.socket.AbstractSocketShutdownOutputByPeerTest;
@@ -18,6 +19,7 @@ import io.netty.testsuite.transport.socket.SocketAddressesTest;
 import io.netty.testsuite.transport.socket.SocketAutoReadTest;
 import io.netty.testsuite.transport.socket.SocketBufReleaseTest;
 import io.netty.testsuite.transport.socket.SocketCancelWriteTest;
+import io.netty.testsuite.transport.socket.SocketChannelEOFTest;
 import io.netty.testsuite.transport.socket.SocketChannelNotYetConnectedTest;
 import io.netty.testsuite.transport.socket.SocketCloseForciblyTest;
 import io.netty.testsuite.transport.socket.SocketConditionalWritabilityTest;
@@ -58,7 +60,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Every Netty testsuite class we promise to run has a concrete subclass here for each readiness mode. */
 class NettyTestsuiteCoverageTest {
 
-    /** The Netty classes this module runs over TCP (package {@code socket}), SSL included, and the loop. */
+    /**
+     * The Netty classes this module runs over TCP (package {@code socket}), SSL included, and the loop and I/O
+     * handler tests. Netty 4.2.20 added {@link SocketChannelEOFTest}, 4.2.21 {@link AbstractIoHandlerEventCountTest}.
+     */
     static final List<Class<?>> COVERED = Arrays.asList(
             SocketEchoTest.class, SocketAutoReadTest.class, SocketConditionalWritabilityTest.class,
             SocketDataReadInitialStateTest.class, SocketExceptionHandlingTest.class, SocketFileRegionTest.class,
@@ -71,8 +76,8 @@ class NettyTestsuiteCoverageTest {
             SocketShutdownOutputByPeerTest.class, SocketBufReleaseTest.class, SocketCancelWriteTest.class,
             SocketSpdyEchoTest.class, TrafficShapingHandlerTest.class, ServerSocketSuspendTest.class,
             SocketSslEchoTest.class, SocketSslGreetingTest.class, SocketSslClientRenegotiateTest.class,
-            SocketSslSessionReuseTest.class, SocketStartTlsTest.class,
-            AbstractSingleThreadEventLoopTest.class);
+            SocketSslSessionReuseTest.class, SocketStartTlsTest.class, SocketChannelEOFTest.class,
+            AbstractSingleThreadEventLoopTest.class, AbstractIoHandlerEventCountTest.class);
 
     /** The Netty classes run over UDP (package {@code datagram}), as Netty's epoll transport runs them. */
     static final List<Class<?>> DATAGRAM_COVERED = Arrays.asList(

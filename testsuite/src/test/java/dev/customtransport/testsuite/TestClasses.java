@@ -1,6 +1,7 @@
 package dev.customtransport.testsuite;
 
 import io.netty.testsuite.transport.AbstractComboTestsuiteTest;
+import io.netty.testsuite.transport.AbstractIoHandlerEventCountTest;
 import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
 import io.netty.testsuite.transport.AbstractTestsuiteTest;
 
@@ -42,7 +43,8 @@ final class TestClasses {
 
     static boolean isNettySuiteClass(Class<?> c) {
         return AbstractComboTestsuiteTest.class.isAssignableFrom(c) || AbstractTestsuiteTest.class.isAssignableFrom(c)
-                || AbstractSingleThreadEventLoopTest.class.isAssignableFrom(c);
+                || AbstractSingleThreadEventLoopTest.class.isAssignableFrom(c)
+                || AbstractIoHandlerEventCountTest.class.isAssignableFrom(c);
     }
 
     static boolean isConcrete(Class<?> c) {

@@ -4,6 +4,7 @@ import dev.customtransport.CustomDatagramChannel;
 import dev.customtransport.CustomDomainDatagramChannel;
 import dev.customtransport.CustomDomainSocketChannel;
 import dev.customtransport.CustomEventLoopGroup;
+import dev.customtransport.CustomIoHandler;
 import dev.customtransport.CustomServerDomainSocketChannel;
 import dev.customtransport.CustomServerSocketChannel;
 import dev.customtransport.CustomSocketChannel;
@@ -15,11 +16,15 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.testsuite.transport.AbstractComboTestsuiteTest;
+import io.netty.testsuite.transport.AbstractIoHandlerEventCountTest;
 import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
 import io.netty.testsuite.transport.AbstractTestsuiteTest;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.util.concurrent.ThreadAwareExecutor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -120,6 +125,10 @@ class TestsuiteWiringTest {
             checkEventLoopTest(test, mode);
             return;
         }
+        if (test instanceof AbstractIoHandlerEventCountTest) {
+            checkIoHandlerTest(test, mode);
+            return;
+        }
         List<?> factories = (List<?>) call(test, "newFactories");
         assertFalse(factories.isEmpty(), "no permutations");
         boolean oursOnBothSides = false;
@@ -200,6 +209,29 @@ class TestsuiteWiringTest {
             } finally {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
             }
+        }
+    }
+
+    /** The handler factory Netty's I/O handler test runs makes our handler, in the class's mode. */
+    private static void checkIoHandlerTest(Object test, ReadinessMode mode) throws Exception {
+        IoHandlerFactory factory = (IoHandlerFactory) call(test, "newIoHandlerFactory");
+        ThreadAwareExecutor executor = new ThreadAwareExecutor() {
+            @Override
+            public boolean isExecutorThread(Thread thread) {
+                return thread == Thread.currentThread();
+            }
+
+            @Override
+            public void execute(Runnable command) {
+                command.run();
+            }
+        };
+        IoHandler handler = factory.newHandler(executor);
+        try {
+            assertInstanceOf(CustomIoHandler.class, handler);
+            assertSame(mode, ((CustomIoHandler) handler).readinessMode());
+        } finally {
+            handler.destroy();
         }
     }
 

@@ -1,0 +1,5 @@
+package dev.customtransport.testsuite;
+
+@EdgeTriggered
+public class IoHandlerEventCountEdgeTest extends CustomIoHandlerEventCountTest {
+}

@@ -1,0 +1,5 @@
+package dev.customtransport.testsuite;
+
+@LevelTriggered
+public class IoHandlerEventCountLevelTest extends CustomIoHandlerEventCountTest {
+}

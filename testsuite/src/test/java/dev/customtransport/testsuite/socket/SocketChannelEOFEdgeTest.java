@@ -1,0 +1,7 @@
+package dev.customtransport.testsuite.socket;
+
+import dev.customtransport.testsuite.EdgeTriggered;
+
+@EdgeTriggered
+public class SocketChannelEOFEdgeTest extends CustomSocketChannelEOFTest {
+}

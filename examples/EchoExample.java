@@ -5,9 +5,9 @@
  * Run it with the JDK's source launcher (Java 17+), with only the transport jar, Netty and JCTools on the class path:
  *
  *   java --enable-native-access=ALL-UNNAMED \
- *        -cp transport-native-custom-0.1.0-SNAPSHOT.jar:netty-common-4.2.17.Final.jar:netty-buffer-4.2.17.Final.jar:\
- *   netty-resolver-4.2.17.Final.jar:netty-transport-4.2.17.Final.jar:\
- *   netty-transport-native-unix-common-4.2.17.Final.jar:jctools-core-4.0.5.jar \
+ *        -cp transport-native-custom-0.1.0-SNAPSHOT.jar:netty-common-4.2.21.Final.jar:netty-buffer-4.2.21.Final.jar:\
+ *   netty-resolver-4.2.21.Final.jar:netty-transport-4.2.21.Final.jar:\
+ *   netty-transport-native-unix-common-4.2.21.Final.jar:jctools-core-4.0.5.jar \
  *        examples/EchoExample.java
  *
  * Exit status 0: the message came back byte for byte. 1: anything else (transport not available, connection

@@ -1,6 +1,7 @@
 package dev.customtransport;
 
 import dev.customtransport.internal.Errors;
+import dev.customtransport.internal.IovArray;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -41,23 +43,22 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     private final ChannelMetadata metadata;
     volatile boolean active;
 
-    private IoRegistration registration;
-    /** Our registration (the loop wraps it in {@code registration}); gives the ready queue and scratch memory. */
-    Registration reg;
-    /** Interest wanted ({@link CustomIoOps} bits). */
-    int ops;
-    /** The socket may be handed to the poller. */
-    boolean pollable;
-    /** Edge-triggered: interest was submitted once and is never changed again. */
-    private boolean edgeArmed;
+    /**
+     * What the loop handed back at registration: Netty's wrapper of {@link #registration}. Interest and cancellation
+     * go through it, so that the loop counts the registration in and out.
+     */
+    private IoRegistration nettyRegistration;
+    /** Our registration inside {@link #nettyRegistration}: the ready queue and the loop's scratch memory. */
+    Registration registration;
+    /** What this channel's readiness mode decides; replaced at each registration, keeping what the channel wants. */
+    Readiness readiness;
 
     boolean readPending;
-    /** Input shutdown was completed by reading the end of the stream (or an error ended reading). */
-    boolean inputClosedSeenErrorOnRead;
-    /** Edge-triggered: an input edge arrived and the socket has not been read to EAGAIN since. */
-    boolean readReady;
-    /** Edge-triggered: the last write hit a full socket buffer, so wait for the output edge. */
-    boolean writeBlocked;
+    /**
+     * No read loop runs again: the end of the stream was read (or an error ended reading), or the channel closed.
+     * (Netty's epoll transport calls it inputClosedSeenErrorOnRead.)
+     */
+    boolean inputDone;
 
     private ChannelPromise connectPromise;
     private Future<?> connectTimeoutFuture;
@@ -66,13 +67,17 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     volatile SocketAddress local;
     volatile SocketAddress remote;
 
-    AbstractCustomChannel(Channel parent, SocketFd socket, boolean active, ChannelMetadata metadata, int initialOps) {
+    /**
+     * {@code initialInterest}: what the channel wants from the start ({@link CustomIoOps} bits); {@code pollable}:
+     * the socket may be polled from the start (accepted, or a datagram socket, which never reports HUP while idle).
+     */
+    AbstractCustomChannel(Channel parent, SocketFd socket, boolean active, ChannelMetadata metadata,
+                          int initialInterest, boolean pollable) {
         super(parent);
         this.socket = socket;
         this.active = active;
-        this.pollable = active;
         this.metadata = metadata;
-        this.ops = initialOps;
+        this.readiness = Readiness.unregistered((AbstractCustomUnsafe) unsafe(), initialInterest, pollable);
         // An accepted socket's addresses are looked up when first asked for (its peer comes from accept):
         // two syscalls per connection saved for servers that never ask.
     }
@@ -147,61 +152,14 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         return socket.remoteAddress();
     }
 
-    final boolean isEdgeTriggered() {
-        return reg != null && reg.isEdgeTriggered();
-    }
-
-    final boolean isFlagSet(int flag) {
-        return (ops & flag) != 0;
-    }
-
-    final void setFlag(int flag) {
-        if ((ops & flag) == 0) {
-            ops |= flag;
-            submitOps();
-        }
-    }
-
-    final void clearFlag(int flag) {
-        if ((ops & flag) != 0) {
-            ops &= ~flag;
-            submitOps();
-        }
-    }
-
-    /** Starts polling the socket (it became bound, connecting or connected). */
-    final void markPollable() {
-        if (!pollable) {
-            pollable = true;
-            submitOps();
-        }
-    }
-
-    private void submitOps() {
-        IoRegistration r = registration;
-        if (r == null || !pollable || !r.isValid()) {
-            return;
-        }
-        if (reg.isEdgeTriggered()) {
-            // Added once, for everything, whatever the channel wants right now: what it cannot act on yet it
-            // remembers itself (readReady, writeBlocked), since that edge will not come again.
-            if (!edgeArmed) {
-                edgeArmed = true;
-                r.submit(CustomIoOps.of(CustomIoOps.READ | CustomIoOps.WRITE | CustomIoOps.READ_CLOSED));
-            }
-            return;
-        }
-        r.submit(CustomIoOps.of(ops));
-    }
-
     @Override
     protected void doRegister(ChannelPromise promise) {
         ((IoEventLoop) eventLoop()).register((AbstractCustomUnsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
-                registration = (IoRegistration) f.getNow();
-                reg = registration.attachment();
-                edgeArmed = false;
-                submitOps();
+                nettyRegistration = (IoRegistration) f.getNow();
+                registration = nettyRegistration.attachment();
+                readiness = Readiness.of(registration.mode, readiness);
+                readiness.interestChanged();
                 promise.setSuccess();
             } else {
                 promise.setFailure(f.cause());
@@ -211,7 +169,7 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
 
     @Override
     protected void doDeregister() throws Exception {
-        IoRegistration r = registration;
+        IoRegistration r = nettyRegistration;
         if (r != null) {
             r.cancel();
         }
@@ -219,88 +177,33 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
 
     @Override
     protected void doBeginRead() throws Exception {
-        AbstractCustomUnsafe unsafe = (AbstractCustomUnsafe) unsafe();
         readPending = true;
-        if (isEdgeTriggered()) {
-            // The edge may have come while reading was paused; it will not come again.
-            if (readReady) {
-                reg.markReady(CustomIoEvent.READABLE);
-            }
-        } else {
-            // Always re-arm: the last read loop may have stopped without reading anything.
-            setFlag(CustomIoOps.READ);
-        }
-        unsafe.onBeginRead();
+        readiness.readingResumed();
+        ((AbstractCustomUnsafe) unsafe()).onBeginRead();
     }
 
-    /**
-     * The start of every read loop: true when reading is paused (no read() pending, autoRead off). The readiness
-     * that brought the loop here is then kept for later: edge-triggered, remembered in {@code readReady} for the
-     * next read() (that edge will not come again); level-triggered, input interest is dropped so the kernel stops
-     * reporting it.
-     */
+    /** The start of every read loop: true when reading is paused (no read() pending, autoRead off). */
     final boolean pauseIfNotReading() {
         if (readPending || config().isAutoRead()) {
             return false;
         }
-        if (isEdgeTriggered()) {
-            readReady = true;
-        } else {
-            clearFlag(CustomIoOps.READ);
-        }
+        readiness.readingPaused();
         return true;
     }
 
-    /**
-     * The end of every read loop. Edge-triggered: a loop that stopped with input maybe left (its budget, not
-     * EAGAIN) gets no new edge for it, so the channel queues itself if reading is still wanted and otherwise
-     * remembers it for read(). Level-triggered: input interest is dropped once reading is no longer wanted.
-     */
-    final void readLoopDone(boolean drained) {
-        boolean wanted = readPending || config().isAutoRead();
-        if (isEdgeTriggered()) {
-            readReady = !drained && socket.isOpen() && !socket.isInputShutdown();
-            if (readReady && wanted) {
-                reg.markReady(CustomIoEvent.READABLE);
-            }
-        } else if (!wanted) {
-            clearFlag(CustomIoOps.READ);
-        }
-    }
-
-    /**
-     * The end of a write loop that left messages queued. With the socket buffer full, wait for the kernel to say it
-     * drained (level-triggered: output interest; edge-triggered: the next output edge, remembered in
-     * {@code writeBlocked}). With the spin budget used up instead, the socket still takes data: yield to the other
-     * channels of the loop and continue from the ready queue.
-     */
-    final void writeLoopStopped(boolean socketFull) {
-        if (socketFull) {
-            if (isEdgeTriggered()) {
-                writeBlocked = true;
-            } else {
-                setFlag(CustomIoOps.WRITE);
-            }
-        } else {
-            clearFlag(CustomIoOps.WRITE);
-            reg.markReady(CustomIoEvent.WRITABLE);
-        }
-    }
-
+    /** autoRead was turned off: reading is no longer wanted, unless a read() is pending. */
     final void clearReadInterest() {
         if (!isRegistered()) {
-            ops &= ~CustomIoOps.READ;
+            readiness.unwant(CustomIoOps.READ);
             return;
         }
         if (eventLoop().inEventLoop()) {
             readPending = false;
-            if (!isEdgeTriggered()) {
-                clearFlag(CustomIoOps.READ);
-            }
+            readiness.readingStopped();
         } else {
             eventLoop().execute(() -> {
-                if (!readPending && !config().isAutoRead() && !isEdgeTriggered()) {
-                    clearFlag(CustomIoOps.READ);
+                if (!readPending && !config().isAutoRead()) {
+                    readiness.readingStopped();
                 }
             });
         }
@@ -315,7 +218,7 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
     protected void doClose() throws Exception {
         active = false;
         // Also ends any read loop: the fd may soon be another socket's.
-        inputClosedSeenErrorOnRead = true;
+        inputDone = true;
         try {
             ChannelPromise promise = connectPromise;
             if (promise != null) {
@@ -344,7 +247,7 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
 
     /** Copies a buffer the kernel cannot read in place (heap, or too many pieces) into direct memory. */
     final ByteBuf toDirect(ByteBuf buf) {
-        if (buf.hasMemoryAddress() || (buf.isDirect() && buf.nioBufferCount() <= dev.customtransport.internal.IovArray.MAX_ENTRIES)) {
+        if (buf.hasMemoryAddress() || (buf.isDirect() && buf.nioBufferCount() <= IovArray.MAX_ENTRIES)) {
             return buf;
         }
         int readable = buf.readableBytes();
@@ -385,23 +288,33 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             throw t;
         }
         if (!connected) {
-            setFlag(CustomIoOps.WRITE);
+            readiness.want(CustomIoOps.WRITE);
         }
         // Pending or already connected (loopback and Unix sockets may connect at once): poll it from now on.
-        markPollable();
+        readiness.becamePollable();
         // Known even while pending, once the kernel picked the port (netty#3463).
         local = socket.localAddress();
         return connected;
     }
 
-    /** Unsafe of every channel here; it is the {@link io.netty.channel.IoHandle} the loop polls. */
-    abstract class AbstractCustomUnsafe extends AbstractUnsafe implements CustomIoHandle {
+    /**
+     * Unsafe of every channel here: the {@link io.netty.channel.IoHandle} the loop polls, and the
+     * {@link Readiness.Port} the channel's readiness mode acts on.
+     */
+    abstract class AbstractCustomUnsafe extends AbstractUnsafe implements CustomIoHandle, Readiness.Port {
+        /** {@link #readMessages} outcome: stopped on its budget; input may be left. */
+        static final int MORE = 0;
+        /** {@link #readMessages} outcome: the socket had nothing more, or must not be read again. */
+        static final int DRAINED = 1;
+        /** {@link #readMessages} outcome: the end of the stream. */
+        static final int END_OF_INPUT = 2;
+
         private ReadHandle readHandle;
         /**
-         * The socket error the event being handled carried (kqueue), 0 if none. Only needed where SO_ERROR may
-         * already be consumed: under the libkqueue emulation, which reads it to fill the event in.
+         * The socket error the kernel event being handled carried (kqueue's fflags with EV_EOF), until a pending
+         * connect or a read loop takes it: see {@link #takeCarriedError}.
          */
-        int eventSocketError;
+        private int carriedError;
 
         @Override
         public int fd() {
@@ -435,6 +348,36 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
         }
 
         @Override
+        public void eventsMayHaveBeenLost() {
+            readiness.eventsMayHaveBeenLost();
+        }
+
+        // Readiness.Port
+
+        @Override
+        public void submit(int interest) {
+            IoRegistration r = nettyRegistration;
+            if (r != null && r.isValid()) {
+                r.submit(CustomIoOps.of(interest));
+            }
+        }
+
+        @Override
+        public void markReady(int work) {
+            registration.markReady(work);
+        }
+
+        @Override
+        public boolean isReadingWanted() {
+            return readPending || config().isAutoRead();
+        }
+
+        @Override
+        public boolean isInputOpen() {
+            return socket.isOpen() && !socket.isInputShutdown();
+        }
+
+        @Override
         public ReadHandle recvBufAllocHandle() {
             if (readHandle == null) {
                 readHandle = new ReadHandle((RecvByteBufAllocator.ExtendedHandle) super.recvBufAllocHandle());
@@ -450,8 +393,9 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             if (!socket.isOpen()) {
                 return;
             }
-            int bits = ((CustomIoEvent) ioEvent).bits;
-            eventSocketError = ((CustomIoEvent) ioEvent).socketError;
+            CustomIoEvent event = (CustomIoEvent) ioEvent;
+            int bits = event.bits;
+            carriedError = event.socketError;
             // Output first: a pending connect is finished (or failed) before any read is tried, and an error
             // surfaces where the connect promise can carry it.
             // Any kernel event while connecting means the attempt is over: kqueue reports the read filter on its
@@ -459,13 +403,13 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             // reading a socket whose connect is not finished would take the FIN for the end of a stream never begun.
             boolean connecting = connectPromise != null && (bits & CustomIoEvent.QUEUED) == 0;
             if ((bits & (CustomIoEvent.WRITABLE | CustomIoEvent.ERROR)) != 0 || connecting) {
-                writeReady(bits);
+                writeReady();
                 if (!socket.isOpen()) {
                     return;
                 }
             }
             if ((bits & (CustomIoEvent.READABLE | CustomIoEvent.ERROR)) != 0) {
-                readReady(bits);
+                readReady();
                 if (!socket.isOpen()) {
                     return;
                 }
@@ -475,16 +419,93 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             }
         }
 
-        void writeReady(int bits) {
+        void writeReady() {
             if (connectPromise != null) {
                 finishConnect();
             } else if (!socket.isOutputShutdown()) {
-                writeBlocked = false;
+                readiness.writable();
                 super.flush0();
             }
         }
 
-        abstract void readReady(int bits);
+        /**
+         * The read loop every channel shares; what a channel type reads is {@link #readMessages}. Checks that
+         * reading should happen now, lets the allocator handle size the reads, reads until the socket runs dry or the
+         * handle's budget is used up, fires {@code channelReadComplete}, reports a failure, and hands what is left
+         * to the readiness mode.
+         */
+        final void readReady() {
+            if (readStopped() || pauseIfNotReading() || readElsewhere()) {
+                return;
+            }
+            ReadHandle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            handle.reset(config());
+            Throwable failure = null;
+            int outcome;
+            try {
+                outcome = readMessages(handle, pipeline);
+            } catch (Throwable t) {
+                failure = t;
+                outcome = drainedAfter(t) ? DRAINED : MORE;
+            } finally {
+                carriedError = 0;
+            }
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+            readEnded(outcome, failure);
+            if (!readingSuspended()) {
+                readiness.readLoopDone(outcome != MORE);
+            }
+        }
+
+        /** True if this event must not start a read loop (the input is over, accepting is paused). */
+        boolean readStopped() {
+            return false;
+        }
+
+        /** True if the input went elsewhere than the pipeline (a splice). */
+        boolean readElsewhere() {
+            return false;
+        }
+
+        /**
+         * Reads messages into the pipeline ({@code fireChannelRead}) while {@code handle} says to go on, releasing
+         * or firing what it holds if it throws: {@link #MORE}, {@link #DRAINED} or {@link #END_OF_INPUT}.
+         */
+        abstract int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception;
+
+        /** After a read loop failed with {@code failure}: true if the socket need not be read again for now. */
+        boolean drainedAfter(Throwable failure) {
+            return true;
+        }
+
+        /** After {@code channelReadComplete}: reports the failure, if any. */
+        void readEnded(int outcome, Throwable failure) {
+            reportFailure(failure);
+        }
+
+        final void reportFailure(Throwable failure) {
+            if (failure != null) {
+                pipeline().fireExceptionCaught(failure);
+            }
+        }
+
+        /** True while reading is suspended by the channel itself (accepting paused): no readiness bookkeeping. */
+        boolean readingSuspended() {
+            return false;
+        }
+
+        /**
+         * The socket error the event carried, once, or 0. A BSD kernel leaves it in SO_ERROR as well, where the
+         * next read or SO_ERROR finds it; the libkqueue emulation reads SO_ERROR to fill the event in, which
+         * clears it, so a read loop raises it where the socket, read, shows only the end of its input.
+         */
+        final int takeCarriedError() {
+            int e = carriedError;
+            carriedError = 0;
+            return e;
+        }
 
         /** The peer shut its output (RDHUP). */
         void readClosed() {
@@ -493,12 +514,9 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
 
         @Override
         protected final void flush0() {
-            // While waiting for the socket to drain, a flush would only meet EAGAIN again: the output event will
-            // flush (level-triggered: OUT interest is on; edge-triggered: the last write met a full buffer).
-            if (isFlagSet(CustomIoOps.WRITE) && !isEdgeTriggered() || writeBlocked && isEdgeTriggered()) {
-                return;
+            if (readiness.mayFlush()) {
+                super.flush0();
             }
-            super.flush0();
         }
 
         @Override
@@ -581,14 +599,15 @@ public abstract class AbstractCustomChannel extends AbstractChannel {
             boolean stillPending = false;
             try {
                 boolean wasActive = isActive();
-                if (eventSocketError != 0) {
-                    throw Errors.newConnectException("finishConnect", -eventSocketError);
+                int error = takeCarriedError();
+                if (error != 0) {
+                    throw Errors.newConnectException("finishConnect", -error);
                 }
                 if (!socket.finishConnect()) {
                     stillPending = true;
                     return;
                 }
-                clearFlag(CustomIoOps.WRITE);
+                readiness.unwant(CustomIoOps.WRITE);
                 remote = requestedRemoteAddress instanceof InetSocketAddress
                         ? socket.remoteAddress() : requestedRemoteAddress;
                 if (remote == null) {

@@ -22,8 +22,8 @@ import java.util.List;
  * loop (recvmsg, or recvmmsg into slices of one buffer), and the write loop (sendmsg, or sendmmsg for a batch),
  * both through a {@link MessageArray}. A message that cannot be sent fails alone; the channel stays open.
  *
- * <p>Like the stream channels, the read loop works in both readiness modes: edge-triggered, it remembers an edge
- * it could not act on ({@code readReady}) and queues itself when it stopped with datagrams left.
+ * <p>The read loop is the shared one ({@link AbstractCustomUnsafe#readReady()}): a failed read is reported and the
+ * loop goes on, since datagrams may remain behind an ICMP error.
  */
 abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(true, 16);
@@ -33,9 +33,8 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
     private final List<Object> received = new ArrayList<>();
 
     AbstractCustomDatagramChannel(SocketFd socket, boolean active) {
-        super(null, socket, active, METADATA, 0);
         // An idle datagram socket never reports HUP, so it may be polled from the start (active on registration).
-        pollable = true;
+        super(null, socket, active, METADATA, 0, true);
         connected = active && socket.remoteAddress() != null;
     }
 
@@ -152,9 +151,9 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
             }
         }
         if (in.isEmpty()) {
-            clearFlag(CustomIoOps.WRITE);
+            readiness.unwant(CustomIoOps.WRITE);
         } else {
-            writeLoopStopped(full);
+            readiness.writeLoopStopped(full);
         }
     }
 
@@ -179,30 +178,20 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
 
     final class DatagramUnsafe extends AbstractCustomUnsafe {
         @Override
-        void readReady(int bits) {
-            CustomChannelConfig config = config();
-            if (pauseIfNotReading()) {
-                return;
-            }
-            ReadHandle handle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
-            handle.reset(config);
-            Throwable exception = null;
-            boolean drained = false;
-            int carriedError = eventSocketError;
-            eventSocketError = 0;
+        int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception {
+            ByteBufAllocator allocator = config().getAllocator();
+            int carried = takeCarriedError();
             try {
                 do {
-                    int n = readOnce(handle, config.getAllocator());
+                    int n = readOnce(handle, allocator);
                     if (n == 0) {
-                        if (carriedError != 0) {
-                            // An ICMP error the event carried but recvmsg no longer sees (libkqueue consumed it).
-                            throw Errors.newDatagramException("recvmsg", -carriedError);
+                        if (carried != 0) {
+                            // An ICMP error the event carried but recvmsg no longer sees (see takeCarriedError).
+                            throw Errors.newDatagramException("recvmsg", -carried);
                         }
-                        drained = true;
-                        break;
+                        return DRAINED;
                     }
-                    carriedError = 0;
+                    carried = 0;
                     handle.incMessagesRead(n);
                     readPending = false;
                     for (int i = 0; i < received.size(); i++) {
@@ -211,26 +200,24 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
                     received.clear();
                     if (!socket.isOpen()) {
                         // Closed by a handler: the number may already be someone else's.
-                        drained = true;
-                        break;
+                        return DRAINED;
                     }
                 // Any read that got something may be followed by more: datagrams are not a stream.
                 } while (handle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER));
+                return MORE;
             } catch (Throwable t) {
-                exception = t;
                 for (Object o : received) {
                     ReferenceCountUtil.release(o);
                 }
                 received.clear();
-                // An error (an ICMP error on a connected socket, say) is reported once; datagrams may remain.
-                drained = !socket.isOpen();
+                throw t;
             }
-            handle.readComplete();
-            pipeline.fireChannelReadComplete();
-            if (exception != null) {
-                pipeline.fireExceptionCaught(exception);
-            }
-            readLoopDone(drained);
+        }
+
+        /** An error (an ICMP error on a connected socket, say) is reported once; datagrams may remain. */
+        @Override
+        boolean drainedAfter(Throwable failure) {
+            return !socket.isOpen();
         }
 
         /** One recvmsg or recvmmsg into {@link #received}: the datagrams read, 0 when none was waiting. */

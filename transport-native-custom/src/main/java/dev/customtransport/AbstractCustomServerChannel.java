@@ -21,7 +21,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
     private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     AbstractCustomServerChannel(SocketFd socket) {
-        super(null, socket, false, METADATA, 0);
+        super(null, socket, false, METADATA, 0, false);
     }
 
     /** Wraps an accepted descriptor; {@code peer} is the address buffer accept filled. */
@@ -40,7 +40,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
         super.doBind(localAddress);
         socket.listen(backlog());
         active = true;
-        markPollable();
+        readiness.becamePollable();
     }
 
     @Override
@@ -77,60 +77,52 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
         }
 
         @Override
-        void readReady(int bits) {
-            CustomChannelConfig config = config();
+        boolean readStopped() {
             if (acceptPaused) {
-                // A read() during the pause re-armed the listener: disarm it again, resumeAccepting() re-checks.
-                if (!isEdgeTriggered()) {
-                    clearFlag(CustomIoOps.READ);
-                }
-                return;
+                // A read() during the pause re-armed the listener: pause it again; resumeAccepting() re-checks.
+                readiness.readingPaused();
+                return true;
             }
-            if (pauseIfNotReading()) {
-                return;
-            }
-            ReadHandle handle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
-            handle.reset(config);
+            return false;
+        }
+
+        @Override
+        int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception {
             handle.attemptedBytesRead(1);
-            Throwable exception = null;
-            boolean drained = false;
-            try {
-                do {
-                    int fd = socket.accept(peer);
-                    if (fd < 0) {
-                        handle.lastBytesRead(-1);
-                        drained = true;
-                        break;
-                    }
-                    backoffMillis = 0;
-                    handle.lastBytesRead(1);
-                    handle.incMessagesRead(1);
-                    readPending = false;
-                    Channel child;
-                    try {
-                        child = newChildChannel(fd, peer);
-                    } catch (Throwable t) {
-                        new SocketFd(fd, socket.isIpv6()).close();
-                        throw t;
-                    }
-                    pipeline.fireChannelRead(child);
-                } while (handle.continueReading());
-            } catch (Throwable t) {
-                exception = t;
-                drained = true;
+            do {
+                int fd = socket.accept(peer);
+                if (fd < 0) {
+                    handle.lastBytesRead(-1);
+                    return DRAINED;
+                }
+                backoffMillis = 0;
+                handle.lastBytesRead(1);
+                handle.incMessagesRead(1);
+                readPending = false;
+                Channel child;
+                try {
+                    child = newChildChannel(fd, peer);
+                } catch (Throwable t) {
+                    new SocketFd(fd, socket.isIpv6()).close();
+                    throw t;
+                }
+                pipeline.fireChannelRead(child);
+            } while (handle.continueReading());
+            return MORE;
+        }
+
+        @Override
+        void readEnded(int outcome, Throwable failure) {
+            if (failure != null && isResourceExhaustion(failure)) {
+                pauseAccepting(failure);
+            } else {
+                super.readEnded(outcome, failure);
             }
-            handle.readComplete();
-            pipeline.fireChannelReadComplete();
-            if (exception != null && isResourceExhaustion(exception)) {
-                pauseAccepting(exception);
-            } else if (exception != null) {
-                pipeline.fireExceptionCaught(exception);
-            }
-            if (acceptPaused) {
-                return;
-            }
-            readLoopDone(drained);
+        }
+
+        @Override
+        boolean readingSuspended() {
+            return acceptPaused;
         }
 
         /**
@@ -141,9 +133,8 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
         private void pauseAccepting(Throwable cause) {
             acceptPaused = true;
             backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-            clearFlag(CustomIoOps.READ);
-            // Kernel-reported readiness of the listener is gone for the pause; it is re-checked on resume.
-            readReady = true;
+            // The listener stays readable (the connection is still queued): it is re-checked on resume.
+            readiness.readingPaused();
             eventLoop().schedule(this::resumeAccepting, backoffMillis, TimeUnit.MILLISECONDS);
             long now = System.nanoTime();
             if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
@@ -163,11 +154,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
                 return;
             }
             if (readPending || config().isAutoRead()) {
-                if (isEdgeTriggered()) {
-                    reg.markReady(CustomIoEvent.READABLE);
-                } else {
-                    setFlag(CustomIoOps.READ);
-                }
+                readiness.readingResumed();
             }
         }
     }

@@ -28,8 +28,8 @@ import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.Executor;
 
 /**
- * A connected byte stream (TCP, and Unix domain stream sockets later): the read loop, the write loop with its
- * spin budget and gathering writes, file regions, and half-closure.
+ * A connected byte stream (TCP and Unix domain stream sockets): the read loop, the write loop with its spin budget
+ * and gathering writes, file regions, splicing, and half-closure.
  */
 public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel implements DuplexChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -51,7 +51,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
 
     AbstractCustomStreamChannel(Channel parent, SocketFd socket, boolean active) {
         // Peer half-close is always of interest: it is how the end of the stream is noticed early.
-        super(parent, socket, active, METADATA, CustomIoOps.READ_CLOSED);
+        super(parent, socket, active, METADATA, CustomIoOps.READ_CLOSED, active);
     }
 
     @Override
@@ -187,7 +187,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             int size = in.size();
             if (size == 0) {
                 // All written: stop waiting for the socket to drain.
-                clearFlag(CustomIoOps.WRITE);
+                readiness.unwant(CustomIoOps.WRITE);
                 return;
             }
             if (size > 1 && in.current() instanceof ByteBuf) {
@@ -198,7 +198,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         } while (spin > 0);
 
         // spin < 0: a write met a full socket buffer; spin == 0: the budget is used up.
-        writeLoopStopped(spin < 0);
+        readiness.writeLoopStopped(spin < 0);
     }
 
     private int writeSingle(ChannelOutboundBuffer in, Object msg) throws Exception {
@@ -242,7 +242,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), readable);
             written = socket.write(SocketFd.address(nio) + nio.position(), readable);
         } else {
-            IovArray iov = reg.iovArray();
+            IovArray iov = registration.iovArray();
             iov.clear();
             iov.add(buf);
             written = socket.writev(iov.address(), iov.count());
@@ -256,7 +256,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     }
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
-        IovArray iov = reg.iovArray();
+        IovArray iov = registration.iovArray();
         iov.clear();
         long maxBytes = config().getMaxBytesPerGatheringWrite();
         iov.maxBytes(maxBytes);
@@ -401,9 +401,9 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         return n;
     }
 
-    /** Input is over for good: stop reading (and in level-triggered mode, stop asking). */
-    final boolean shouldBreakReadReady(ChannelConfig config) {
-        return socket.isInputShutdown() && (inputClosedSeenErrorOnRead || !isAllowHalfClosure(config));
+    /** Input is over for good: no read loop may run. */
+    final boolean isInputOver(ChannelConfig config) {
+        return socket.isInputShutdown() && (inputDone || !isAllowHalfClosure(config));
     }
 
     /** This channel's splice state, made on first use. */
@@ -420,17 +420,16 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         return s;
     }
 
-    /** Queues a splice request; it runs from the read path, which in edge-triggered mode is poked once for it. */
+    /** Queues a splice request; it runs from the read path, which is poked once for it. */
     final void addSplice(Splice.Request request) {
         splice().add(request);
         spliceResumed();
     }
 
-    /** A splice target drained its pipe: edge-triggered, data that waited in the socket raises no new edge. */
+    /** A splice target drained its pipe (any thread): data that waited in the socket raises no new edge. */
     final void spliceResumed() {
-        Registration r = reg;
-        if (r != null && isEdgeTriggered() && socket.isOpen() && !socket.isInputShutdown()) {
-            r.markReady(CustomIoEvent.READABLE);
+        if (registration != null) {
+            readiness.inputMayBeWaiting();
         }
     }
 
@@ -453,84 +452,22 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         }
 
         @Override
-        void readReady(int bits) {
-            CustomStreamChannelConfig config = config();
-            if (shouldBreakReadReady(config)) {
-                readPending = false;
-                clearFlag(CustomIoOps.READ);
-                return;
+        boolean readStopped() {
+            if (!isInputOver(config())) {
+                return false;
             }
-            if (pauseIfNotReading()) {
-                return;
-            }
-            Splice.Endpoint splices = splice;
-            if (splices != null && splices.hasRequests()) {
-                spliceReady(splices);
-                return;
-            }
-            ReadHandle handle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
-            ByteBufAllocator allocator = config.getAllocator();
-            handle.reset(config);
-            ByteBuf buf = null;
-            boolean close = false;
-            boolean drained = false;
-            int carriedError = eventSocketError;
-            eventSocketError = 0;
-            try {
-                do {
-                    buf = handle.allocate(allocator);
-                    handle.attemptedBytesRead(buf.writableBytes());
-                    int n = doReadBytes(buf);
-                    handle.lastBytesRead(n);
-                    if (n <= 0) {
-                        buf.release();
-                        buf = null;
-                        if (n < 0 && carriedError != 0) {
-                            // A reset the event carried but read no longer sees: the libkqueue emulation read
-                            // SO_ERROR (clearing it) to fill the event in, so the stream just looks ended.
-                            throw Errors.newIoException("read", -carriedError);
-                        }
-                        drained = true;
-                        close = n < 0;
-                        if (close) {
-                            readPending = false;
-                        }
-                        break;
-                    }
-                    handle.incMessagesRead(1);
-                    readPending = false;
-                    pipeline.fireChannelRead(buf);
-                    buf = null;
-                    if (shouldBreakReadReady(config)) {
-                        // The handler shut the input or closed the channel: the fd may already be someone else's.
-                        drained = true;
-                        break;
-                    }
-                    if (!handle.maybeMoreDataToRead()) {
-                        // A short read means the receive queue was empty when it returned: Linux's non-blocking
-                        // TCP and Unix stream reads stop early only once the queue ran dry (they look at signals
-                        // only then), and packets that arrived during the read sit in the socket backlog, whose
-                        // processing when the read releases the socket raises a new edge. netty#7788 concerns
-                        // reads that wait; ReadinessRegressionTest pins the no-stall behaviour.
-                        drained = true;
-                    }
-                } while (handle.continueReading());
-                handle.readComplete();
-                pipeline.fireChannelReadComplete();
-                if (close) {
-                    shutdownInput(true);
-                }
-            } catch (Throwable t) {
-                handleReadException(pipeline, buf, t, close, handle);
-                drained = true;
-            } finally {
-                readLoopDone(drained);
-            }
+            readPending = false;
+            readiness.unwant(CustomIoOps.READ);
+            return true;
         }
 
-        /** The socket's bytes go to the splice requests instead of the pipeline. */
-        private void spliceReady(Splice.Endpoint splices) {
+        /** Splice requests take the socket's bytes instead of the pipeline. */
+        @Override
+        boolean readElsewhere() {
+            Splice.Endpoint splices = splice;
+            if (splices == null || !splices.hasRequests()) {
+                return false;
+            }
             readPending = false;
             int state = splices.run();
             if (state == Splice.EOF) {
@@ -540,26 +477,75 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                 // WAIT: the socket ran dry (an edge will come) or the target's pipe is full (its drain calls
                 // spliceResumed()). MORE, or no request left: data may wait, so ET reading goes on from the ready
                 // queue.
-                readLoopDone(state == Splice.WAIT || state == Splice.EOF);
+                readiness.readLoopDone(state == Splice.WAIT || state == Splice.EOF);
+            }
+            return true;
+        }
+
+        @Override
+        int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception {
+            CustomStreamChannelConfig config = config();
+            ByteBufAllocator allocator = config.getAllocator();
+            ByteBuf buf = null;
+            boolean drained = false;
+            try {
+                do {
+                    buf = handle.allocate(allocator);
+                    handle.attemptedBytesRead(buf.writableBytes());
+                    int n = doReadBytes(buf);
+                    handle.lastBytesRead(n);
+                    if (n <= 0) {
+                        buf.release();
+                        buf = null;
+                        if (n == 0) {
+                            return DRAINED;
+                        }
+                        int error = takeCarriedError();
+                        if (error != 0) {
+                            // A reset the event carried but read no longer sees (see takeCarriedError).
+                            throw Errors.newIoException("read", -error);
+                        }
+                        readPending = false;
+                        return END_OF_INPUT;
+                    }
+                    handle.incMessagesRead(1);
+                    readPending = false;
+                    pipeline.fireChannelRead(buf);
+                    buf = null;
+                    if (isInputOver(config)) {
+                        // The handler shut the input or closed the channel: the fd may already be someone else's.
+                        return DRAINED;
+                    }
+                    if (!handle.maybeMoreDataToRead()) {
+                        // A short read means the receive queue was empty when it returned: Linux's non-blocking
+                        // TCP and Unix stream reads stop early only once the queue ran dry (they look at signals
+                        // only then), and packets that arrived during the read sit in the socket backlog, whose
+                        // processing when the read releases the socket raises a new edge. netty#7788 concerns
+                        // reads that wait; ReadinessRegressionTest pins the no-stall behaviour. (After the peer's
+                        // half-close the loop still goes on, to reach the end of the stream.)
+                        drained = true;
+                    }
+                } while (handle.continueReading());
+                return drained ? DRAINED : MORE;
+            } catch (Throwable t) {
+                if (buf != null) {
+                    if (buf.isReadable()) {
+                        readPending = false;
+                        pipeline.fireChannelRead(buf);
+                    } else {
+                        buf.release();
+                    }
+                }
+                throw t;
             }
         }
 
-        private void handleReadException(ChannelPipeline pipeline, ByteBuf buf, Throwable cause, boolean close,
-                                         ReadHandle handle) {
-            if (buf != null) {
-                if (buf.isReadable()) {
-                    readPending = false;
-                    pipeline.fireChannelRead(buf);
-                } else {
-                    buf.release();
-                }
-            }
-            handle.readComplete();
-            pipeline.fireChannelReadComplete();
-            pipeline.fireExceptionCaught(cause);
+        @Override
+        void readEnded(int outcome, Throwable failure) {
+            super.readEnded(outcome, failure);
             // An I/O error (or running out of memory) ends reading: shut the input, so that a half-closed channel
             // does not keep polling a dead socket (netty#10434).
-            if (close || cause instanceof OutOfMemoryError || cause instanceof IOException) {
+            if (outcome == END_OF_INPUT || failure instanceof IOException || failure instanceof OutOfMemoryError) {
                 shutdownInput(true);
             }
         }
@@ -569,14 +555,14 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             ReadHandle handle = recvBufAllocHandle();
             handle.receivedRdHup = true;
             // The half-close is known now; level-triggered polling would report it forever.
-            clearFlag(CustomIoOps.READ_CLOSED);
+            readiness.unwant(CustomIoOps.READ_CLOSED);
             if (!isActive()) {
                 shutdownInput(false);
                 return;
             }
             if (readPending || config().isAutoRead()) {
                 // Read what is left, then the end of the stream.
-                readReady(CustomIoEvent.READABLE);
+                readReady();
                 return;
             }
             // Reading is paused. Bytes must wait for read(), but if only the end of the stream is left it can be
@@ -590,8 +576,8 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             if (pending == 0) {
                 readPending = false;
                 shutdownInput(true);
-            } else if (isEdgeTriggered()) {
-                readReady = true;
+            } else {
+                readiness.readingPaused();
             }
         }
 
@@ -608,17 +594,16 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
                     } catch (NotYetConnectedException ignored) {
                         // Never connected: nothing to shut.
                     }
-                    if (!readPending && !config().isAutoRead() || !isEdgeTriggered()) {
-                        clearFlag(CustomIoOps.READ);
-                    }
+                    // Nothing more to read (edge-triggered registered everything once and changes nothing).
+                    readiness.unwant(CustomIoOps.READ);
                     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 } else {
                     close(voidPromise());
                     return;
                 }
             }
-            if (allDataRead && !inputClosedSeenErrorOnRead) {
-                inputClosedSeenErrorOnRead = true;
+            if (allDataRead && !inputDone) {
+                inputDone = true;
                 pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
             }
         }

@@ -66,7 +66,7 @@ public class CustomChannelConfig extends DefaultChannelConfig {
 
     private String effectiveMode() {
         AbstractCustomChannel ch = (AbstractCustomChannel) channel;
-        return ch.isEdgeTriggered() ? ReadinessMode.EDGE_TRIGGERED.name() : ReadinessMode.LEVEL_TRIGGERED.name();
+        return ch.readiness.mode().name();
     }
 
     @Override

@@ -94,10 +94,10 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
             local = UnixSockets.localAddress(socket);
         }
         if (!connected) {
-            setFlag(CustomIoOps.WRITE);
+            readiness.want(CustomIoOps.WRITE);
         }
         // Unix connects usually complete at once: the socket is worth polling either way.
-        markPollable();
+        readiness.becamePollable();
         return connected;
     }
 
@@ -130,76 +130,61 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
         private int[] fds;
 
         @Override
-        void readReady(int bits) {
-            if (config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS) {
-                readDescriptors();
-            } else {
-                super.readReady(bits);
-            }
+        int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception {
+            return config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS
+                    ? readDescriptors(handle, pipeline) : super.readMessages(handle, pipeline);
         }
 
         /** The read loop of FILE_DESCRIPTORS mode: one FileDescriptor per descriptor received. */
-        private void readDescriptors() {
-            if (shouldBreakReadReady(config)) {
-                readPending = false;
-                clearFlag(CustomIoOps.READ);
-                return;
-            }
-            if (pauseIfNotReading()) {
-                return;
-            }
+        private int readDescriptors(ReadHandle handle, ChannelPipeline pipeline) throws IOException {
             if (fds == null) {
                 fds = UnixSockets.newFdBuffer();
             }
-            ReadHandle handle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
-            handle.reset(config);
-            boolean drained = false;
-            boolean eof = false;
-            Throwable exception = null;
-            try {
-                do {
-                    handle.attemptedBytesRead(1);
-                    int n = UnixSockets.recvFds(socket, fds);
-                    if (n <= 0) {
-                        handle.lastBytesRead(n < 0 ? -1 : 0);
-                        drained = true;
-                        eof = n < 0;
-                        break;
-                    }
-                    handle.lastBytesRead(1);
-                    handle.incMessagesRead(1);
-                    readPending = false;
-                    int count = fds[0];
-                    if ((fds[1] & UnixSockets.MSG_CTRUNC) != 0) {
-                        // The kernel dropped descriptors that did not fit: do not hand out a partial set.
-                        for (int i = 0; i < count; i++) {
-                            UnixSockets.closeQuietly(fds[2 + i]);
-                        }
-                        throw new IOException("recvmsg(SCM_RIGHTS): more than " + UnixSockets.MAX_FDS_PER_MESSAGE
-                                + " descriptors in one message (MSG_CTRUNC); the " + count + " received were closed");
-                    }
+            do {
+                handle.attemptedBytesRead(1);
+                int n = UnixSockets.recvFds(socket, fds);
+                if (n <= 0) {
+                    handle.lastBytesRead(n < 0 ? -1 : 0);
+                    return n < 0 ? END_OF_INPUT : DRAINED;
+                }
+                handle.lastBytesRead(1);
+                handle.incMessagesRead(1);
+                readPending = false;
+                int count = fds[0];
+                if ((fds[1] & UnixSockets.MSG_CTRUNC) != 0) {
+                    // The kernel dropped descriptors that did not fit: do not hand out a partial set.
                     for (int i = 0; i < count; i++) {
-                        pipeline.fireChannelRead(new FileDescriptor(fds[2 + i]));
+                        UnixSockets.closeQuietly(fds[2 + i]);
                     }
-                    if (shouldBreakReadReady(config) || !socket.isOpen()) {
-                        drained = true;
-                        break;
-                    }
-                } while (handle.continueReading());
-            } catch (Throwable t) {
-                exception = t;
-                drained = !socket.isOpen();
+                    throw new IOException("recvmsg(SCM_RIGHTS): more than " + UnixSockets.MAX_FDS_PER_MESSAGE
+                            + " descriptors in one message (MSG_CTRUNC); the " + count + " received were closed");
+                }
+                for (int i = 0; i < count; i++) {
+                    pipeline.fireChannelRead(new FileDescriptor(fds[2 + i]));
+                }
+                if (isInputOver(config) || !socket.isOpen()) {
+                    return DRAINED;
+                }
+            } while (handle.continueReading());
+            return MORE;
+        }
+
+        /** A failed descriptor read is reported and reading goes on (the next message may be fine). */
+        @Override
+        boolean drainedAfter(Throwable failure) {
+            return config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS ? !socket.isOpen() : true;
+        }
+
+        @Override
+        void readEnded(int outcome, Throwable failure) {
+            if (config.getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS) {
+                reportFailure(failure);
+                if (outcome == END_OF_INPUT) {
+                    shutdownInput(true);
+                }
+            } else {
+                super.readEnded(outcome, failure);
             }
-            handle.readComplete();
-            pipeline.fireChannelReadComplete();
-            if (exception != null) {
-                pipeline.fireExceptionCaught(exception);
-            }
-            if (eof) {
-                shutdownInput(true);
-            }
-            readLoopDone(drained);
         }
     }
 }

@@ -19,6 +19,9 @@ interface CustomIoHandle extends IoHandle {
     /** An interest change could not be applied (applied just before the loop waits, so it reports here). */
     void controlFailed(IOException cause);
 
+    /** The poller may have lost this handle's events (the libkqueue emulation drops what overflows its list). */
+    void eventsMayHaveBeenLost();
+
     /** The channel, for {@code registeredChannelsIterator()}. */
     Channel channel();
 

@@ -199,7 +199,7 @@ public final class CustomIoHandler implements IoHandler {
         long start = report ? System.nanoTime() : 0;
         int handled = processReady(n);
         if (poller.mayHaveDroppedEvents()) {
-            requeueEdgeTriggered();
+            recoverDroppedEvents();
         }
         handled += drainReadyQueue();
         if (report) {
@@ -299,17 +299,13 @@ public final class CustomIoHandler implements IoHandler {
         return handled;
     }
 
-    /**
-     * The poller may have dropped events (see {@link Poller#mayHaveDroppedEvents()}): edge-triggered registrations
-     * would never hear of them again, so each is treated as readable and writable once. A channel with nothing to do
-     * meets EAGAIN; level-triggered ones hear the kernel again at the next wait.
-     */
-    private void requeueEdgeTriggered() {
+    /** The poller may have dropped events (see {@link Poller#mayHaveDroppedEvents()}): each handle's mode decides. */
+    private void recoverDroppedEvents() {
         counters.droppedEventRecoveries++;
         for (Object o : registrations.values()) {
             Registration r = (Registration) o;
-            if (r.edgeTriggered && r.applied != 0 && !r.removed) {
-                r.markReady(CustomIoEvent.READABLE | CustomIoEvent.WRITABLE);
+            if (r.applied != 0 && !r.removed) {
+                r.handle.eventsMayHaveBeenLost();
             }
         }
     }
@@ -388,16 +384,7 @@ public final class CustomIoHandler implements IoHandler {
     }
 
     private void apply(Registration r) {
-        int want;
-        if (r.edgeTriggered) {
-            // Registered once, for everything; readiness the channel cannot act on yet is remembered by it.
-            if (r.desired == 0 || r.applied != 0) {
-                return;
-            }
-            want = Poller.INTEREST_READ | Poller.INTEREST_WRITE | Poller.INTEREST_READ_CLOSED | Poller.INTEREST_EDGE;
-        } else {
-            want = r.desired;
-        }
+        int want = r.desired;
         if (want == r.applied) {
             return;
         }
@@ -448,7 +435,7 @@ public final class CustomIoHandler implements IoHandler {
         }
         CustomIoHandle h = (CustomIoHandle) handle;
         ReadinessMode m = h.readinessMode();
-        Registration r = new Registration(this, h, (m == null ? mode : m) == ReadinessMode.EDGE_TRIGGERED);
+        Registration r = new Registration(this, h, m == null ? mode : m);
         r.token = registrations.add(r);
         h.registered();
         return r;

@@ -11,7 +11,9 @@ final class CustomIoOps implements IoOps {
     static final int READ = Poller.INTEREST_READ;
     static final int WRITE = Poller.INTEREST_WRITE;
     static final int READ_CLOSED = Poller.INTEREST_READ_CLOSED;
-    private static final int ALL = READ | WRITE | READ_CLOSED;
+    /** Transitions only: what edge-triggered readiness registers with the rest, once. */
+    static final int EDGE = Poller.INTEREST_EDGE;
+    private static final int ALL = READ | WRITE | READ_CLOSED | EDGE;
 
     private static final CustomIoOps[] CACHE = new CustomIoOps[ALL + 1];
 
@@ -41,6 +43,6 @@ final class CustomIoOps implements IoOps {
     @Override
     public String toString() {
         return "CustomIoOps(" + ((bits & READ) != 0 ? "R" : "") + ((bits & WRITE) != 0 ? "W" : "")
-                + ((bits & READ_CLOSED) != 0 ? "H" : "") + ')';
+                + ((bits & READ_CLOSED) != 0 ? "H" : "") + ((bits & EDGE) != 0 ? "E" : "") + ')';
     }
 }

@@ -67,7 +67,7 @@ public final class CustomServerDomainSocketChannel extends AbstractCustomServerC
         boundFileKey = socketFileKey(localAddress);
         socket.listen(backlog());
         active = true;
-        markPollable();
+        readiness.becamePollable();
     }
 
     @Override

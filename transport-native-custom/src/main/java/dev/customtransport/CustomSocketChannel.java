@@ -160,8 +160,8 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
             out.removeBytes(sent);
         }
         // Either way the handshake completes in the background: wait for it like any pending connect.
-        setFlag(CustomIoOps.WRITE);
-        markPollable();
+        readiness.want(CustomIoOps.WRITE);
+        readiness.becamePollable();
         local = socket.localAddress();
         return false;
     }

@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
 /**
  * One handle's registration with a {@link CustomIoHandler}. Interest submitted here is not applied at once: it
  * is recorded and applied just before the loop next waits, so a flag switched off and on during one iteration
- * costs nothing. In edge-triggered mode the fd is added once, for everything, and never modified.
+ * costs nothing. What is submitted is the channel's {@link Readiness} decision; the loop applies it as it is.
  */
 final class Registration implements IoRegistration {
     private static final VarHandle READY_WORK;
@@ -28,7 +28,8 @@ final class Registration implements IoRegistration {
 
     final CustomIoHandler loop;
     final CustomIoHandle handle;
-    final boolean edgeTriggered;
+    /** The channel's own readiness mode, else the loop's. */
+    final ReadinessMode mode;
     long token;
     /** Interest wanted by the channel (loop thread). */
     int desired;
@@ -44,10 +45,10 @@ final class Registration implements IoRegistration {
     @SuppressWarnings("unused")
     private volatile int cancelled;
 
-    Registration(CustomIoHandler loop, CustomIoHandle handle, boolean edgeTriggered) {
+    Registration(CustomIoHandler loop, CustomIoHandle handle, ReadinessMode mode) {
         this.loop = loop;
         this.handle = handle;
-        this.edgeTriggered = edgeTriggered;
+        this.mode = mode;
     }
 
     /** This object: channels reach the loop-shared scratch memory and the ready queue through it. */
@@ -111,9 +112,5 @@ final class Registration implements IoRegistration {
     /** Loop thread: takes the queued work; the registration may be queued again from now on. */
     int takeReadyWork() {
         return (int) READY_WORK.getAndSet(this, 0);
-    }
-
-    boolean isEdgeTriggered() {
-        return edgeTriggered;
     }
 }

@@ -41,15 +41,15 @@ class ReadinessModeOptionTest {
             AbstractCustomChannel accepted = (AbstractCustomChannel) child.get(10, TimeUnit.SECONDS);
 
             assertNull(server.config().getOption(CustomChannelOption.READINESS_MODE), "follows the loop");
-            assertFalse(((AbstractCustomChannel) server).isEdgeTriggered());
-            assertFalse(((AbstractCustomChannel) client).isEdgeTriggered());
+            assertFalse(((AbstractCustomChannel) server).readiness.mode() == ReadinessMode.EDGE_TRIGGERED);
+            assertFalse(((AbstractCustomChannel) client).readiness.mode() == ReadinessMode.EDGE_TRIGGERED);
             assertEquals(ReadinessMode.EDGE_TRIGGERED, accepted.config().getOption(CustomChannelOption.READINESS_MODE));
-            assertTrue(accepted.isEdgeTriggered(), "the child option took effect on a level-triggered loop");
+            assertTrue(accepted.readiness.mode() == ReadinessMode.EDGE_TRIGGERED, "the child option took effect on a level-triggered loop");
 
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> client.config().setOption(CustomChannelOption.READINESS_MODE, ReadinessMode.EDGE_TRIGGERED));
             assertTrue(e.getMessage().contains("READINESS_MODE"), e.getMessage());
-            assertFalse(((AbstractCustomChannel) client).isEdgeTriggered(), "unchanged after the refusal");
+            assertFalse(((AbstractCustomChannel) client).readiness.mode() == ReadinessMode.EDGE_TRIGGERED, "unchanged after the refusal");
             client.close().sync();
             server.close().sync();
         } finally {

@@ -143,7 +143,7 @@ public final class CustomIoHandler implements IoHandler {
         // As if the last work were just long enough ago: a new loop blocks at once (nanoTime may be negative).
         this.lastWorkNanos = System.nanoTime() - idle.spinNanos - idle.yieldNanos;
         try {
-            poller = Poller.open(INITIAL_EVENTS, MAX_EVENTS);
+            poller = Poller.open(INITIAL_EVENTS, MAX_EVENTS, this::recoverLostEvents);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the poller: " + e.getMessage(), e);
         }
@@ -198,9 +198,6 @@ public final class CustomIoHandler implements IoHandler {
         boolean report = context.shouldReportActiveIoTime();
         long start = report ? System.nanoTime() : 0;
         int handled = processReady(n);
-        if (poller.mayHaveDroppedEvents()) {
-            recoverDroppedEvents();
-        }
         handled += drainReadyQueue();
         if (report) {
             context.reportActiveIoTime(System.nanoTime() - start);
@@ -299,8 +296,8 @@ public final class CustomIoHandler implements IoHandler {
         return handled;
     }
 
-    /** The poller may have dropped events (see {@link Poller#mayHaveDroppedEvents()}): each handle's mode decides. */
-    private void recoverDroppedEvents() {
+    /** The poller may have dropped events (see {@link Poller#open}): each handle's readiness mode decides. */
+    private void recoverLostEvents() {
         counters.droppedEventRecoveries++;
         for (Object o : registrations.values()) {
             Registration r = (Registration) o;

@@ -128,7 +128,7 @@ abstract class Readiness {
     /** Whether a flush may write now; false while waiting for a full socket buffer to drain. */
     abstract boolean mayFlush();
 
-    /** The poller may have lost events (see {@code Poller.mayHaveDroppedEvents()}). */
+    /** The poller may have lost events (only the libkqueue emulation does, see {@code Poller.open}). */
     abstract void eventsMayHaveBeenLost();
 
     /**

@@ -3,9 +3,11 @@ package dev.customtransport.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
- * The kqueue backend of {@link Poller} (macOS, the BSDs; on Linux only when built against libkqueue, for tests).
+ * The kqueue backend of {@link Poller} (macOS, the BSDs). On Linux, the test build against libkqueue uses
+ * {@link LibkqueuePoller}, which works around where that emulation differs from a kernel's kqueue.
  *
  * <p>Each socket has two filters, EVFILT_READ and EVFILT_WRITE, carrying the registration's token in
  * {@code udata}. Interest changes are not system calls: they are written into a change list that the next
@@ -18,35 +20,29 @@ import java.nio.ByteOrder;
  * with a full event list stops applying changes and fails the call), the change list never holds more entries
  * than the event ring: a full change list is applied at once with EV_RECEIPT, which returns without waiting.
  */
-public final class KqueuePoller implements Poller {
-    private static final short EVFILT_READ;
-    private static final short EVFILT_WRITE;
-    private static final int EV_ADD;
-    private static final int EV_DELETE;
-    private static final int EV_ENABLE;
-    private static final int EV_DISABLE;
-    private static final int EV_CLEAR;
-    private static final int EV_RECEIPT;
-    private static final int EV_EOF;
-    private static final int EV_ERROR;
-    private static final int EVENT_SIZE;
-    private static final int OFF_IDENT;
-    private static final int OFF_FILTER;
-    private static final int OFF_FLAGS;
-    private static final int OFF_FFLAGS;
-    private static final int OFF_DATA;
-    private static final int OFF_UDATA;
-    /** Built against libkqueue on Linux: see {@link #remove}. */
+public class KqueuePoller implements Poller {
+    static final short EVFILT_READ;
+    static final short EVFILT_WRITE;
+    static final int EV_ADD;
+    static final int EV_DELETE;
+    static final int EV_ENABLE;
+    static final int EV_DISABLE;
+    static final int EV_CLEAR;
+    static final int EV_RECEIPT;
+    static final int EV_EOF;
+    static final int EV_ERROR;
+    static final int EVENT_SIZE;
+    static final int OFF_IDENT;
+    static final int OFF_FILTER;
+    static final int OFF_FLAGS;
+    static final int OFF_FFLAGS;
+    static final int OFF_DATA;
+    static final int OFF_UDATA;
+    /** Built on Linux against libkqueue (tests only): {@link Poller#open} then makes a {@link LibkqueuePoller}. */
     static final boolean EMULATED;
     private static final int EBADF;
     private static final int ENOENT;
     private static final int EPIPE;
-
-    /**
-     * libkqueue's cap on the events one kevent call returns (MAX_KEVENT in its private.h): a longer list is used
-     * only up to this length.
-     */
-    private static final int EMULATION_MAX_EVENTS = 512;
 
     /** Changes applied per kevent call at most; the ring always has at least this much room. */
     private static final int CHANGE_CAPACITY = 256;
@@ -87,23 +83,18 @@ public final class KqueuePoller implements Poller {
         EPIPE = c[KqueueNative.C_EPIPE];
     }
 
-    private final int kq;
-    private final EventRing ring;
+    final int kq;
+    final EventRing ring;
     private final ByteBuffer changes;
     private final long changesAddress;
-    /** Emulation only: two entries for deleting an fd's filters at once (see remove). */
-    private final ByteBuffer removals;
-    private final long removalsAddress;
     private int changeCount;
-    /** Emulation only: the last wait filled the list it was given, so libkqueue may have dropped events. */
-    private boolean maybeDropped;
     /** Changes that failed when applied ahead of a wait (EV_RECEIPT), reported as error events by the next poll. */
     private long[] failedTokens = new long[4];
     private int[] failedErrnos = new int[4];
     private int failedCount;
     private long controlCalls;
 
-    public KqueuePoller(int initialEvents, int maxEvents) throws IOException {
+    KqueuePoller(int initialEvents, int maxEvents) throws IOException {
         if (initialEvents < CHANGE_CAPACITY) {
             throw new IllegalArgumentException("the event ring must hold at least " + CHANGE_CAPACITY + " entries");
         }
@@ -118,8 +109,6 @@ public final class KqueuePoller implements Poller {
         ring = new EventRing(initialEvents, maxEvents, EVENT_SIZE, OFF_FILTER, OFF_UDATA);
         changes = ByteBuffer.allocateDirect(CHANGE_CAPACITY * EVENT_SIZE).order(ByteOrder.nativeOrder());
         changesAddress = SocketNative.bufferAddress(changes);
-        removals = ByteBuffer.allocateDirect(2 * EVENT_SIZE).order(ByteOrder.nativeOrder());
-        removalsAddress = SocketNative.bufferAddress(removals);
     }
 
     @Override
@@ -138,11 +127,7 @@ public final class KqueuePoller implements Poller {
             changeCount = 0;
             if (n != -Errno.EINTR) {
                 n = Errors.check("kevent", n);
-                // libkqueue asks epoll for as many events as the list has room for, then writes a read and a write
-                // entry for each fd ready both ways, after the change errors; what no longer fits is dropped, and
-                // with EV_CLEAR it is never reported again. It can only happen when the list came back full. A
-                // BSD kernel leaves what did not fit queued for the next call.
-                maybeDropped = EMULATED && n >= Math.min(capacity, EMULATION_MAX_EVENTS);
+                waited(n, capacity);
                 return n + drainFailed(n);
             }
             // A signal interrupted us: wait again for what is left, never the whole timeout.
@@ -163,9 +148,9 @@ public final class KqueuePoller implements Poller {
         return count;
     }
 
-    @Override
-    public boolean mayHaveDroppedEvents() {
-        return maybeDropped;
+    /** After a wait that returned {@code n} events into room for {@code capacity}. */
+    void waited(int n, int capacity) {
+        // A kernel keeps what did not fit queued for the next call.
     }
 
     @Override
@@ -190,12 +175,6 @@ public final class KqueuePoller implements Poller {
                 return 0;
             }
             return EVENT_ERROR;
-        }
-        if ((flags & EV_DISABLE) != 0) {
-            // libkqueue (over epoll, which always reports hang-ups) reports EV_EOF on a disabled filter too, with
-            // the flags it was last given; a BSD kernel never reports a disabled filter. The socket error it may
-            // carry is kept (see socketError): libkqueue has consumed SO_ERROR to fill it in.
-            return (flags & EV_EOF) != 0 && ring.intAt(i, OFF_FFLAGS) != 0 ? EVENT_ERROR : 0;
         }
         int out;
         if (filter == EVFILT_READ) {
@@ -226,7 +205,7 @@ public final class KqueuePoller implements Poller {
     }
 
     /** How the read filter is armed for an interest. */
-    private static int readState(int interest) {
+    static int readState(int interest) {
         if ((interest & INTEREST_READ) != 0) {
             return (interest & INTEREST_EDGE) != 0 ? READ_CLEAR : READ_LEVEL;
         }
@@ -235,7 +214,7 @@ public final class KqueuePoller implements Poller {
         return (interest & INTEREST_READ_CLOSED) != 0 ? READ_CLEAR : READ_OFF;
     }
 
-    private int readAddFlags(int state) {
+    static int readAddFlags(int state) {
         switch (state) {
             case READ_LEVEL:
                 return EV_ADD | EV_ENABLE;
@@ -247,7 +226,7 @@ public final class KqueuePoller implements Poller {
         }
     }
 
-    private int writeAddFlags(int interest) {
+    static int writeAddFlags(int interest) {
         int flags = EV_ADD | ((interest & INTEREST_WRITE) != 0 ? EV_ENABLE : EV_DISABLE);
         return (interest & INTEREST_EDGE) != 0 ? flags | EV_CLEAR : flags;
     }
@@ -255,40 +234,16 @@ public final class KqueuePoller implements Poller {
     @Override
     public void add(int fd, int interest, long token) throws IOException {
         controlCalls++;
-        if (EMULATED) {
-            // libkqueue keeps the filters of an fd closed without EV_DELETE, and a new socket that gets the same
-            // number is then silently never reported (no error, no events). Deleting first clears any such
-            // leftover; on a fresh number the deletes fail with ENOENT and are skipped. A BSD kernel drops a
-            // closed fd's filters itself.
-            queue(fd, EVFILT_READ, EV_DELETE, 0);
-            queue(fd, EVFILT_WRITE, EV_DELETE, 0);
-        }
-        if (EMULATED && (interest & INTEREST_EDGE) != 0) {
-            // libkqueue keeps one epoll registration per fd for both filters, and each filter's change rewrites
-            // its flags from the IN/OUT bits it tracks plus that filter's own flags. With the write filter added
-            // last the registration loses EPOLLRDHUP, and an edge that finds bytes and the peer's FIN together
-            // lacks EV_EOF (set only when no bytes are left): the end of the stream is never reported. Read
-            // filter last keeps IN|OUT|RDHUP|ET. Level-triggered keeps the other order, which leaves the shared
-            // registration level-triggered even when the read filter is armed edge-triggered for the half-close
-            // alone: with the read filter last it would make the write filter edge-triggered too, exposed to the
-            // events libkqueue drops (see poll). A BSD kernel sets EV_EOF whatever the order.
-            addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
-            addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
-            return;
-        }
+        addFilters(fd, interest, token);
+    }
+
+    /** Adds the read and the write filter of {@code fd} for {@code interest}. */
+    void addFilters(int fd, int interest, long token) throws IOException {
         addFilter(fd, EVFILT_READ, readAddFlags(readState(interest)), token);
         addFilter(fd, EVFILT_WRITE, writeAddFlags(interest), token);
     }
 
-    private void addFilter(int fd, short filter, int flags, long token) throws IOException {
-        if (EMULATED && (flags & EV_DISABLE) != 0) {
-            // libkqueue ignores EV_DISABLE given together with EV_ADD (the filter reports anyway) and then loses the
-            // other filter of the same fd; added enabled and disabled by a second change, it behaves. A BSD kernel
-            // takes the combined flags.
-            queue(fd, filter, flags & ~EV_DISABLE | EV_ENABLE, token);
-            queue(fd, filter, EV_DISABLE, token);
-            return;
-        }
+    void addFilter(int fd, short filter, int flags, long token) throws IOException {
         queue(fd, filter, flags, token);
     }
 
@@ -297,8 +252,8 @@ public final class KqueuePoller implements Poller {
         controlCalls++;
         if (((previous ^ interest) & INTEREST_EDGE) != 0) {
             // EV_CLEAR is fixed when a filter is added: start over.
-            remove(fd);
-            add(fd, interest, token);
+            removeFilters(fd);
+            addFilters(fd, interest, token);
             return;
         }
         int before = readState(previous);
@@ -323,38 +278,15 @@ public final class KqueuePoller implements Poller {
     @Override
     public void remove(int fd) throws IOException {
         controlCalls++;
-        if (EMULATED) {
-            // libkqueue (over epoll) cannot see a close: filters of a closed fd stay in its tables and break the
-            // next socket that gets the same number (its BUGS.md: remove before close). Callers remove before
-            // they close, so deleting now, in a call of its own, is enough; other registrations' queued changes
-            // stay queued, and an add of this fd still queued fails harmlessly (EBADF) after the close. A BSD
-            // kernel needs no such care.
-            deleteNow(fd);
-            return;
-        }
+        removeFilters(fd);
+    }
+
+    void removeFilters(int fd) throws IOException {
         queue(fd, EVFILT_READ, EV_DELETE, 0);
         queue(fd, EVFILT_WRITE, EV_DELETE, 0);
     }
 
-    private void deleteNow(int fd) throws IOException {
-        for (int i = 0; i < 2; i++) {
-            int base = i * EVENT_SIZE;
-            for (int off = 0; off < EVENT_SIZE; off += Long.BYTES) {
-                removals.putLong(base + off, 0L);
-            }
-            removals.putLong(base + OFF_IDENT, fd);
-            removals.putShort(base + OFF_FILTER, i == 0 ? EVFILT_READ : EVFILT_WRITE);
-            removals.putShort(base + OFF_FLAGS, (short) (EV_DELETE | EV_RECEIPT));
-        }
-        int res;
-        do {
-            // Receipts into the same two entries: kevent returns after the changes, collecting no events.
-            res = KqueueNative.kevent(kq, removalsAddress, 2, removalsAddress, 2, 0);
-        } while (res == -Errno.EINTR);
-        Errors.check("kevent(EV_DELETE)", res);
-    }
-
-    private void queue(int fd, short filter, int flags, long token) throws IOException {
+    final void queue(int fd, short filter, int flags, long token) throws IOException {
         if (changeCount == CHANGE_CAPACITY) {
             flushWithReceipts();
         }
@@ -420,8 +352,8 @@ public final class KqueuePoller implements Poller {
             return; // the ring could not report more; the first ones already fail those channels
         }
         if (failedCount == failedTokens.length) {
-            failedTokens = java.util.Arrays.copyOf(failedTokens, failedCount * 2);
-            failedErrnos = java.util.Arrays.copyOf(failedErrnos, failedCount * 2);
+            failedTokens = Arrays.copyOf(failedTokens, failedCount * 2);
+            failedErrnos = Arrays.copyOf(failedErrnos, failedCount * 2);
         }
         failedTokens[failedCount] = token;
         failedErrnos[failedCount++] = errno;
@@ -448,7 +380,7 @@ public final class KqueuePoller implements Poller {
 
     @Override
     public String describe() {
-        return EMULATED ? "kqueue (libkqueue emulation)" : "kqueue";
+        return "kqueue";
     }
 
     @Override

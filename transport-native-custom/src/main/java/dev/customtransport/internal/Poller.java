@@ -50,21 +50,11 @@ public interface Poller extends AutoCloseable {
     int events(int i);
 
     /**
-     * The socket error (errno) entry {@code i} carries, or 0. Only kqueue reports one (in fflags, with EV_EOF); a
-     * BSD kernel leaves it in SO_ERROR as well, but the libkqueue emulation reads SO_ERROR to fill it in, which
-     * clears it, so there this is the only place the error survives.
+     * The socket error (errno) entry {@code i} carries, or 0. Only kqueue reports one (in fflags, with EV_EOF: a
+     * reset, a refused connect); epoll leaves it to SO_ERROR and the next read.
      */
     default int socketError(int i) {
         return 0;
-    }
-
-    /**
-     * True if the last poll may have dropped events, which edge-triggered registrations would then never hear
-     * again; the loop treats each of them as ready once. Only the libkqueue emulation drops events (see
-     * {@link KqueuePoller}); a kernel keeps what did not fit for the next wait.
-     */
-    default boolean mayHaveDroppedEvents() {
-        return false;
     }
 
     void add(int fd, int interest, long token) throws IOException;
@@ -100,17 +90,21 @@ public interface Poller extends AutoCloseable {
 
     /**
      * Opens the backend this library was compiled with (epoll on Linux; kqueue on macOS and the BSDs).
+     * {@code onLostEvents} runs (on the loop thread, inside a poll) when the backend may have dropped events that
+     * edge-triggered registrations would never hear of again; only the libkqueue emulation does
+     * ({@link LibkqueuePoller}): a kernel keeps what did not fit for the next wait.
      *
      * @throws IOException if the kernel refuses the poller's descriptors
      */
-    static Poller open(int initialEvents, int maxEvents) throws IOException {
+    static Poller open(int initialEvents, int maxEvents, Runnable onLostEvents) throws IOException {
         NativeLibrary.ensureLoaded();
         int backend = SystemNative.backend();
         if (backend == NativeLibrary.BACKEND_EPOLL) {
             return new EpollPoller(initialEvents, maxEvents);
         }
         if (backend == NativeLibrary.BACKEND_KQUEUE) {
-            return new KqueuePoller(initialEvents, maxEvents);
+            return KqueuePoller.EMULATED ? new LibkqueuePoller(initialEvents, maxEvents, onLostEvents)
+                    : new KqueuePoller(initialEvents, maxEvents);
         }
         throw new IllegalStateException("the native library was built for backend " + backend
                 + ", which this version of the Java side cannot drive");

@@ -35,7 +35,7 @@ class BusyPollTest {
     void kqueueHasNone() throws Exception {
         assumeTrue(!NativeTesting.isEpoll(), "a kqueue build refuses busy poll");
         // KqueuePoller wants room for a full change list (256 entries) in its event ring.
-        try (Poller poller = Poller.open(512, 512)) {
+        try (Poller poller = Poller.open(512, 512, () -> { })) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> poller.busyPoll(50, 8));
             assertTrue(e.getMessage().contains("Linux epoll feature"), e.getMessage());

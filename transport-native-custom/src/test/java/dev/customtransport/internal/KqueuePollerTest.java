@@ -26,7 +26,7 @@ class KqueuePollerTest {
     void setUp() throws Exception {
         NativeLibrary.ensureLoaded();
         assumeTrue(SystemNative.backend() == NativeLibrary.BACKEND_KQUEUE, "the library drives epoll");
-        poller = new KqueuePoller(512, 1024);
+        poller = (KqueuePoller) Poller.open(512, 1024, () -> { });
     }
 
     @AfterEach

@@ -52,7 +52,7 @@ final class NativeTesting {
      * Returns the socket error the event carried ({@link Poller#socketError}), usually 0.
      */
     static int await(int fd, int interest) {
-        try (Poller poller = Poller.open(512, 512)) {
+        try (Poller poller = Poller.open(512, 512, () -> { })) {
             poller.add(fd, interest, 1);
             long deadline = System.nanoTime() + 30_000_000_000L;
             for (;;) {

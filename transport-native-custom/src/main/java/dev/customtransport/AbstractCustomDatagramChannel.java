@@ -124,7 +124,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
                 break;
             }
             try {
-                MessageArray array = MessageArray.acquire();
+                MessageArray array = registration.scratch.messages();
                 addToArray(array, msg, true);
                 if (in.size() > 1) {
                     int limit = Math.min(budget, MessageArray.BATCH_MAX);
@@ -228,7 +228,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
                 int writable = buf.writableBytes();
                 int start = buf.writerIndex();
                 int slots = size <= 0 ? 1 : Math.min(writable / size, MessageArray.BATCH_MAX);
-                MessageArray array = MessageArray.acquire();
+                MessageArray array = registration.scratch.messages();
                 boolean conn = connected;
                 if (slots <= 1) {
                     array.addReceive(buf, start, writable);

@@ -242,8 +242,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
             ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), readable);
             written = socket.write(SocketFd.address(nio) + nio.position(), readable);
         } else {
-            IovArray iov = registration.iovArray();
-            iov.clear();
+            IovArray iov = registration.scratch.iovs();
             iov.add(buf);
             written = socket.writev(iov.address(), iov.count());
         }
@@ -256,8 +255,7 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
     }
 
     private int writeGathering(ChannelOutboundBuffer in) throws Exception {
-        IovArray iov = registration.iovArray();
-        iov.clear();
+        IovArray iov = registration.scratch.iovs();
         long maxBytes = config().getMaxBytesPerGatheringWrite();
         iov.maxBytes(maxBytes);
         in.forEachFlushedMessage(iov);

@@ -127,7 +127,6 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
     }
 
     private final class DomainUnsafe extends StreamUnsafe {
-        private int[] fds;
 
         @Override
         int readMessages(ReadHandle handle, ChannelPipeline pipeline) throws Exception {
@@ -137,9 +136,7 @@ public final class CustomDomainSocketChannel extends AbstractCustomStreamChannel
 
         /** The read loop of FILE_DESCRIPTORS mode: one FileDescriptor per descriptor received. */
         private int readDescriptors(ReadHandle handle, ChannelPipeline pipeline) throws IOException {
-            if (fds == null) {
-                fds = UnixSockets.newFdBuffer();
-            }
+            int[] fds = registration.scratch.descriptors();
             do {
                 handle.attemptedBytesRead(1);
                 int n = UnixSockets.recvFds(socket, fds);

@@ -1,7 +1,7 @@
 package dev.customtransport;
 
 import dev.customtransport.internal.HandleTable;
-import dev.customtransport.internal.IovArray;
+import dev.customtransport.internal.LoopScratch;
 import dev.customtransport.internal.NativeLibrary;
 import dev.customtransport.internal.Poller;
 import dev.customtransport.internal.WakeState;
@@ -122,7 +122,8 @@ public final class CustomIoHandler implements IoHandler {
     private final LoopCounters counters = new LoopCounters();
     private final AtomicLong wakeupsWritten = new AtomicLong();
     private final AtomicLong remoteReadyEnqueues = new AtomicLong();
-    private IovArray iovArray;
+    /** Native memory the channels borrow for one call at a time; freed in destroy(). */
+    private final LoopScratch scratch = new LoopScratch();
     /** Set by CustomEventLoop, whose task queue counts what it hands out; null under a plain group. */
     java.util.function.LongSupplier tasksRun;
     /**
@@ -432,7 +433,7 @@ public final class CustomIoHandler implements IoHandler {
         }
         CustomIoHandle h = (CustomIoHandle) handle;
         ReadinessMode m = h.readinessMode();
-        Registration r = new Registration(this, h, m == null ? mode : m);
+        Registration r = new Registration(this, h, m == null ? mode : m, scratch);
         r.token = registrations.add(r);
         h.registered();
         return r;
@@ -499,9 +500,7 @@ public final class CustomIoHandler implements IoHandler {
             logger.debug("poll during destroy failed", e);
         }
         poller.close();
-        if (iovArray != null) {
-            iovArray.release();
-        }
+        scratch.release();
     }
 
     List<Channel> registeredChannels() {
@@ -518,13 +517,6 @@ public final class CustomIoHandler implements IoHandler {
 
     int registeredCount() {
         return registrations.size();
-    }
-
-    IovArray iovArray() {
-        if (iovArray == null) {
-            iovArray = new IovArray();
-        }
-        return iovArray;
     }
 
     boolean inLoop() {

@@ -1,6 +1,6 @@
 package dev.customtransport;
 
-import dev.customtransport.internal.IovArray;
+import dev.customtransport.internal.LoopScratch;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 
@@ -30,6 +30,8 @@ final class Registration implements IoRegistration {
     final CustomIoHandle handle;
     /** The channel's own readiness mode, else the loop's. */
     final ReadinessMode mode;
+    /** The loop's scratch memory: loop thread only, one call at a time. */
+    final LoopScratch scratch;
     long token;
     /** Interest wanted by the channel (loop thread). */
     int desired;
@@ -45,22 +47,18 @@ final class Registration implements IoRegistration {
     @SuppressWarnings("unused")
     private volatile int cancelled;
 
-    Registration(CustomIoHandler loop, CustomIoHandle handle, ReadinessMode mode) {
+    Registration(CustomIoHandler loop, CustomIoHandle handle, ReadinessMode mode, LoopScratch scratch) {
         this.loop = loop;
         this.handle = handle;
         this.mode = mode;
+        this.scratch = scratch;
     }
 
-    /** This object: channels reach the loop-shared scratch memory and the ready queue through it. */
+    /** This object: channels reach the loop's scratch memory and ready queue through it. */
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attachment() {
         return (T) this;
-    }
-
-    /** The loop-shared iovec array (loop thread only; cleared by each user). */
-    IovArray iovArray() {
-        return loop.iovArray();
     }
 
     @Override

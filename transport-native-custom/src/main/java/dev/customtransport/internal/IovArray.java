@@ -2,14 +2,15 @@ package dev.customtransport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.internal.PlatformDependent;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * A native array of {@code struct iovec} for gathering writes, filled from the flushed messages of a
- * {@link ChannelOutboundBuffer}. One per loop, shared by its channels and cleared before each use; bounded by
- * IOV_MAX entries and by a byte limit the caller adapts to what the socket accepts.
+ * {@link ChannelOutboundBuffer}. One per loop ({@link LoopScratch}), shared by its channels and cleared before each
+ * use; bounded by IOV_MAX entries and by a byte limit the caller adapts to what the socket accepts.
  */
 public final class IovArray implements ChannelOutboundBuffer.MessageProcessor {
     /** IOV_MAX, capped: more entries per call buy nothing once the socket buffer is full. */
@@ -23,7 +24,7 @@ public final class IovArray implements ChannelOutboundBuffer.MessageProcessor {
     private long size;
     private long maxBytes = Long.MAX_VALUE;
 
-    public IovArray() {
+    IovArray() {
         memory = ByteBuffer.allocateDirect(MAX_ENTRIES * ENTRY_SIZE).order(ByteOrder.nativeOrder());
         address = SocketNative.bufferAddress(memory);
     }
@@ -112,8 +113,8 @@ public final class IovArray implements ChannelOutboundBuffer.MessageProcessor {
         return size;
     }
 
-    /** Frees nothing eagerly: the memory is a direct buffer released with the loop. */
-    public void release() {
-        clear();
+    /** Frees the native memory now; the array must not be used again. */
+    void release() {
+        PlatformDependent.freeDirectBuffer(memory);
     }
 }

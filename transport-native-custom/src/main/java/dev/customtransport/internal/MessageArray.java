@@ -2,7 +2,7 @@ package dev.customtransport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.PlatformDependent;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Datagram messages in native memory, in the layout {@link DatagramNative} documents, with their iovecs: what one
- * sendmsg/recvmsg or one sendmmsg/recvmmsg works on. One per thread (the event loop's), cleared before each use;
- * what a receive filled must be read out before anything else on the thread may use it again (a handler that
- * writes from {@code channelRead} would).
+ * sendmsg/recvmsg or one sendmmsg/recvmmsg works on. One per event loop ({@link LoopScratch}), cleared before each
+ * use.
  */
 public final class MessageArray {
     private static final int[] CONSTANTS = new int[DatagramNative.C_COUNT];
@@ -35,20 +34,6 @@ public final class MessageArray {
     /** iovecs for the whole batch: a message whose buffer has more pieces than are left does not fit. */
     private static final int IOV_MAX_ENTRIES = Math.min(1024, Limits.IOV_MAX);
 
-    private static final FastThreadLocal<MessageArray> PER_THREAD = new FastThreadLocal<MessageArray>() {
-        @Override
-        protected MessageArray initialValue() {
-            return new MessageArray();
-        }
-    };
-
-    /** This thread's array, cleared. */
-    public static MessageArray acquire() {
-        MessageArray a = PER_THREAD.get();
-        a.clear();
-        return a;
-    }
-
     private final ByteBuffer memory;
     private final long address;
     private final int iovBase;
@@ -56,7 +41,7 @@ public final class MessageArray {
     private int count;
     private int iovCount;
 
-    private MessageArray() {
+    MessageArray() {
         iovBase = BATCH_MAX * MSG_SIZE;
         memory = ByteBuffer.allocateDirect(iovBase + IOV_MAX_ENTRIES * IOV_SIZE).order(ByteOrder.nativeOrder());
         address = SocketNative.bufferAddress(memory);
@@ -65,6 +50,11 @@ public final class MessageArray {
     public void clear() {
         count = 0;
         iovCount = 0;
+    }
+
+    /** Frees the native memory now; the array must not be used again. */
+    void release() {
+        PlatformDependent.freeDirectBuffer(memory);
     }
 
     public int count() {

@@ -2,6 +2,7 @@ package dev.customtransport.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -22,6 +23,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DatagramNativeTest {
     static {
         NativeLibrary.ensureLoaded();
+    }
+
+    /** What a loop lends its datagram channels. */
+    private final LoopScratch scratch = new LoopScratch();
+
+    @AfterEach
+    void releaseScratch() {
+        scratch.release();
     }
 
     private static SocketFd udp4() throws Exception {
@@ -46,11 +55,11 @@ class DatagramNativeTest {
             assertTrue(SockOpt.UDP_GRO.is(rx));
             data.writeZero(1000);
             for (boolean batch : new boolean[] { false, true }) {
-                MessageArray a = MessageArray.acquire();
+                MessageArray a = scratch.messages();
                 assertTrue(a.addSend(data, rx.localAddress(), 100, false));
                 assertEquals(1, a.sendOne(tx, false));
                 await(rx.intValue(), Poller.INTEREST_READ);
-                a = MessageArray.acquire();
+                a = scratch.messages();
                 a.addReceive(in, 0, in.capacity());
                 if (batch) {
                     a.addReceive(in, 0, 10); // a second slot the kernel may leave empty
@@ -104,7 +113,7 @@ class DatagramNativeTest {
         ByteBuf[] out = new ByteBuf[3];
         ByteBuf in = Unpooled.directBuffer(4 * 100);
         try {
-            MessageArray a = MessageArray.acquire();
+            MessageArray a = scratch.messages();
             for (int i = 0; i < out.length; i++) {
                 out[i] = Unpooled.directBuffer(10 + i).writeZero(10 + i);
                 out[i].setByte(0, 'a' + i);
@@ -112,7 +121,7 @@ class DatagramNativeTest {
             }
             assertEquals(3, a.sendAll(tx, false));
             await(rx.intValue(), Poller.INTEREST_READ);
-            a = MessageArray.acquire();
+            a = scratch.messages();
             for (int i = 0; i < 4; i++) {
                 a.addReceive(in, i * 100, 100);
             }
@@ -153,7 +162,7 @@ class DatagramNativeTest {
         SocketFd tx = udp4();
         ByteBuf data = Unpooled.directBuffer(300).writeZero(300);
         try {
-            MessageArray a = MessageArray.acquire();
+            MessageArray a = scratch.messages();
             assertTrue(a.addSend(data, rx.localAddress(), 100, false));
             assertEquals(-Errno.EOPNOTSUPP, DatagramNative.sendmsg(tx.intValue(), a.address(0)));
             assertEquals(-Errno.EOPNOTSUPP, DatagramNative.sendmmsg(tx.intValue(), a.address(0), 1));

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.DatagramSockets;
 import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.MessageArray;
 import dev.customtransport.internal.SocketFd;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.UncheckedBooleanSupplier;
+import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -96,7 +98,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
 
     @Override
     protected void doDisconnect() throws Exception {
-        dev.customtransport.internal.DatagramSockets.disconnect(socket);
+        DatagramSockets.disconnect(socket);
         connected = false;
         active = false;
         remote = null;
@@ -171,7 +173,7 @@ abstract class AbstractCustomDatagramChannel extends AbstractCustomChannel {
         }
         if (first) {
             throw new IllegalArgumentException("a datagram of more buffer pieces than one sendmsg takes: "
-                    + io.netty.util.internal.StringUtil.simpleClassName(msg));
+                    + StringUtil.simpleClassName(msg));
         }
         return false;
     }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ServerChannel;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -168,7 +169,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
     }
 
     /** Accepting is paused after repeated resource exhaustion; carries the failure that caused it. */
-    static final class AcceptPausedException extends java.io.IOException {
+    static final class AcceptPausedException extends IOException {
         private static final long serialVersionUID = 1L;
 
         AcceptPausedException(String message, Throwable cause) {

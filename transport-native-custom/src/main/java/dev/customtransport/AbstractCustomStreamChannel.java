@@ -1,6 +1,5 @@
 package dev.customtransport;
 
-import dev.customtransport.internal.Errno;
 import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.IovArray;
 import dev.customtransport.internal.SocketFd;
@@ -298,28 +297,25 @@ public abstract class AbstractCustomStreamChannel extends AbstractCustomChannel 
         // sendfile reads the region's file through its FileChannel, which open() creates. It moves at most
         // 0x7ffff000 bytes a call on Linux, so a region over 2 GiB takes several calls, each one progress.
         region.open();
-        long res = socket.sendFileRaw(region, region.position() + transferred, count - transferred);
-        if (res == -Errno.EOPNOTSUPP) {
+        long res = socket.sendFile(region, region.position() + transferred, count - transferred);
+        if (res == SocketFd.SENDFILE_NO_DESCRIPTOR) {
             // The FileChannel is not the JDK's file channel (no descriptor): the generic path reads it in Java.
             regionWithoutDescriptor = region;
             return writeFileRegion(in, region);
         }
-        if (res > 0) {
-            in.progress(res);
-            if (region.transferred() >= count) {
-                in.remove();
-            }
-            return 1;
-        }
-        if (res == 0) {
-            // End of file before count: the file shrank under us.
+        if (res == SocketFd.SENDFILE_END_OF_FILE) {
+            // The file shrank under us: Netty's check fails the write.
             validateFileRegion(region, transferred);
             return SNDBUF_FULL;
         }
-        if (Errors.isWouldBlock(res)) {
+        if (res == 0) {
             return SNDBUF_FULL;
         }
-        throw Errors.newIoException("sendfile", (int) res);
+        in.progress(res);
+        if (region.transferred() >= count) {
+            in.remove();
+        }
+        return 1;
     }
 
     private int writeFileRegion(ChannelOutboundBuffer in, FileRegion region) throws Exception {

@@ -23,14 +23,14 @@ import java.util.Map;
  */
 public final class CustomDatagramChannelConfig extends CustomChannelConfig implements DatagramChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile boolean activeOnOpen;
     private volatile int maxDatagramPayloadSize;
 
     CustomDatagramChannelConfig(CustomDatagramChannel channel, SocketFd socket) {
         super(channel, new FixedRecvByteBufAllocator(2048));
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.UDP);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.UDP);
     }
 
     @Override
@@ -46,7 +46,7 @@ public final class CustomDatagramChannelConfig extends CustomChannelConfig imple
     @SuppressWarnings({ "unchecked", "deprecation" })
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == ChannelOption.SO_BROADCAST) {

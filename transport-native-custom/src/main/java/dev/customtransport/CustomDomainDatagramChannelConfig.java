@@ -16,13 +16,13 @@ import java.util.Map;
 public final class CustomDomainDatagramChannelConfig extends CustomChannelConfig
         implements DomainDatagramChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile boolean activeOnOpen;
 
     CustomDomainDatagramChannelConfig(CustomDomainDatagramChannel channel, SocketFd socket) {
         super(channel, new FixedRecvByteBufAllocator(2048));
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.UNIX);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.UNIX);
     }
 
     @Override
@@ -35,7 +35,7 @@ public final class CustomDomainDatagramChannelConfig extends CustomChannelConfig
     @SuppressWarnings({ "unchecked", "deprecation" })
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION) {

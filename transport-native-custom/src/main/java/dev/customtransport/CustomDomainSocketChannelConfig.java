@@ -19,14 +19,14 @@ import java.util.Objects;
 public final class CustomDomainSocketChannelConfig extends CustomStreamChannelConfig
         implements DomainSocketChannelConfig, DuplexChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile DomainSocketReadMode mode = DomainSocketReadMode.BYTES;
     private volatile boolean allowHalfClosure;
 
     CustomDomainSocketChannelConfig(CustomDomainSocketChannel channel, SocketFd socket) {
         super(channel, new AdaptiveRecvByteBufAllocator());
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.UNIX);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.UNIX);
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class CustomDomainSocketChannelConfig extends CustomStreamChannelCo
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == CustomChannelOption.DOMAIN_SOCKET_READ_MODE) {

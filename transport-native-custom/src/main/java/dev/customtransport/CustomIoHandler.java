@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The event loop of this transport, as a Netty {@link IoHandler}. Pass its factory to a
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each iteration applies the interest changes recorded since the last one, waits in the poller (or just
  * polls, when tasks or ready work are waiting), dispatches the ready events decoded in place from the event
- * ring, then drains the ready queue: handles with work the kernel will not announce again. It blocks only when
+ * array, then drains the ready queue: handles with work the kernel will not announce again. It blocks only when
  * the task queue, the due timers and the ready queue are all empty.
  */
 public final class CustomIoHandler implements IoHandler {
@@ -125,7 +126,7 @@ public final class CustomIoHandler implements IoHandler {
     /** Native memory the channels borrow for one call at a time; freed in destroy(). */
     private final LoopScratch scratch = new LoopScratch();
     /** Set by CustomEventLoop, whose task queue counts what it hands out; null under a plain group. */
-    java.util.function.LongSupplier tasksRun;
+    LongSupplier tasksRun;
     /**
      * Set by the first prepareToDestroy: from then on registrations are refused. One accepted now would be closed by
      * the next prepareToDestroy, or, registered by the very last tasks, by destroy, when the loop no longer takes
@@ -300,8 +301,7 @@ public final class CustomIoHandler implements IoHandler {
     /** The poller may have dropped events (see {@link Poller#open}): each handle's readiness mode decides. */
     private void recoverLostEvents() {
         counters.droppedEventRecoveries++;
-        for (Object o : registrations.values()) {
-            Registration r = (Registration) o;
+        for (Registration r : registrations.values()) {
             if (r.applied != 0 && !r.removed) {
                 r.handle.eventsMayHaveBeenLost();
             }
@@ -467,8 +467,7 @@ public final class CustomIoHandler implements IoHandler {
     }
 
     private void closeRegistrations() {
-        for (Object o : registrations.values()) {
-            Registration r = (Registration) o;
+        for (Registration r : registrations.values()) {
             r.cancel();
             try {
                 r.handle.close();
@@ -504,10 +503,10 @@ public final class CustomIoHandler implements IoHandler {
     }
 
     List<Channel> registeredChannels() {
-        Object[] values = registrations.values();
-        List<Channel> out = new ArrayList<>(values.length);
-        for (Object o : values) {
-            Channel ch = ((Registration) o).handle.channel();
+        List<Registration> values = registrations.values();
+        List<Channel> out = new ArrayList<>(values.size());
+        for (Registration r : values) {
+            Channel ch = r.handle.channel();
             if (ch != null) {
                 out.add(ch);
             }

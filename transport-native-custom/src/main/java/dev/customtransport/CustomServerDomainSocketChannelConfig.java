@@ -11,13 +11,13 @@ import java.util.Map;
 /** The configuration of a {@link CustomServerDomainSocketChannel}: the listen backlog and the receive buffer. */
 public final class CustomServerDomainSocketChannelConfig extends CustomChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
     CustomServerDomainSocketChannelConfig(CustomServerDomainSocketChannel channel, SocketFd socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.UNIX);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.UNIX);
     }
 
     @Override
@@ -29,7 +29,7 @@ public final class CustomServerDomainSocketChannelConfig extends CustomChannelCo
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == ChannelOption.SO_BACKLOG) {

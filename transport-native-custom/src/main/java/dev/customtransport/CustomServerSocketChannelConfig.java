@@ -17,7 +17,7 @@ import java.util.Map;
 /** The configuration of a {@link CustomServerSocketChannel}. SO_REUSEADDR is on by default, as in NIO. */
 public final class CustomServerSocketChannelConfig extends CustomChannelConfig implements ServerSocketChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile int backlog = NetUtil.SOMAXCONN;
     private volatile boolean childrenInheritNoDelay;
     /** A raw socket option was set on the listener: accepted sockets may inherit anything from it. */
@@ -26,7 +26,7 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     CustomServerSocketChannelConfig(CustomServerSocketChannel channel, SocketFd socket) {
         super(channel, new ServerChannelRecvByteBufAllocator());
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP_SERVER);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.TCP_SERVER);
         setReuseAddress(true);
         childrenInheritNoDelay = setNoDelayForChildren(socket);
     }
@@ -68,7 +68,7 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == ChannelOption.SO_RCVBUF) {
@@ -90,7 +90,7 @@ public final class CustomServerSocketChannelConfig extends CustomChannelConfig i
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
         if (linux.set(option, value)) {
-            if (LinuxOptions.isRaw(option)) {
+            if (KernelOptions.isRaw(option)) {
                 rawOptionSet = true;
                 childrenInheritNoDelay = false;
             }

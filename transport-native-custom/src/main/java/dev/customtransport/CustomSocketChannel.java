@@ -2,6 +2,7 @@ package dev.customtransport;
 
 import dev.customtransport.internal.Errors;
 import dev.customtransport.internal.NativeFeatures;
+import dev.customtransport.internal.SockOpt;
 import dev.customtransport.internal.SocketFd;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -65,7 +66,7 @@ public final class CustomSocketChannel extends AbstractCustomStreamChannel imple
      * {@link UnsupportedOperationException} naming the platform.
      */
     public CustomTcpInfo tcpInfo(CustomTcpInfo info) {
-        dev.customtransport.internal.SockOpt.tcpInfo(socket, info.info);
+        SockOpt.tcpInfo(socket, info.info);
         return info;
     }
 

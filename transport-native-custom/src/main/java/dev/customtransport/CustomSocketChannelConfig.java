@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class CustomSocketChannelConfig extends CustomStreamChannelConfig implements SocketChannelConfig {
     private final SocketFd socket;
-    private final LinuxOptions linux;
+    private final KernelOptions linux;
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
     /**
@@ -46,7 +46,7 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
                               boolean lingerOff) {
         super(channel, new AdaptiveRecvByteBufAllocator());
         this.socket = socket;
-        this.linux = new LinuxOptions(socket, LinuxOptions.Kind.TCP);
+        this.linux = new KernelOptions(socket, KernelOptions.Kind.TCP);
         this.soLinger = lingerOff ? -1 : UNKNOWN;
         if (inheritedNoDelay) {
             tcpNoDelayState = 1;
@@ -67,7 +67,7 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     @SuppressWarnings("unchecked")
     public <T> T getOption(ChannelOption<T> option) {
         Object linuxValue = linux.get(option);
-        if (linuxValue != LinuxOptions.UNHANDLED) {
+        if (linuxValue != KernelOptions.UNHANDLED) {
             return (T) linuxValue;
         }
         if (option == ChannelOption.SO_RCVBUF) {
@@ -107,7 +107,7 @@ public final class CustomSocketChannelConfig extends CustomStreamChannelConfig i
     public <T> boolean setOption(ChannelOption<T> option, T value) {
         validate(option, value);
         if (linux.set(option, value)) {
-            if (LinuxOptions.isRaw(option)) {
+            if (KernelOptions.isRaw(option)) {
                 tcpNoDelayState = -1;
                 soLinger = UNKNOWN;
             }

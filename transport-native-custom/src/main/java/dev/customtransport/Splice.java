@@ -24,7 +24,7 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  */
 final class Splice {
 
-    /** What a request's turn at the socket came to. */
+    // What a request's turn at the socket came to:
     /** The request is complete (or failed): the next one may go. */
     static final int DONE = 0;
     /** The socket ran dry, or the target's pipe is full (its drain calls the source back). */

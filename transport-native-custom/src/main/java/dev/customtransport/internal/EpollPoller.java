@@ -47,8 +47,8 @@ public final class EpollPoller implements Poller {
             return false;
         }
         try {
-            EventRing ring = new EventRing(1, 1, EVENT_SIZE, 0, DATA_OFFSET);
-            return EpollNative.waitNanos(epfd, ring.address(), 1, 0) >= 0;
+            EventArray array = new EventArray(1, 1, EVENT_SIZE, 0, DATA_OFFSET);
+            return EpollNative.waitNanos(epfd, array.address(), 1, 0) >= 0;
         } finally {
             SocketNative.close(epfd);
         }
@@ -57,7 +57,7 @@ public final class EpollPoller implements Poller {
     private final int epfd;
     private final int eventFd;
     private final int timerFd;
-    private final EventRing ring;
+    private final EventArray array;
     /** The timerfd deadline (System.nanoTime based) currently armed, or 0. */
     private long armedDeadline;
     private long controlCalls;
@@ -81,7 +81,7 @@ public final class EpollPoller implements Poller {
         epfd = ep;
         eventFd = ev;
         timerFd = tm;
-        ring = new EventRing(initialEvents, maxEvents, EVENT_SIZE, 0, DATA_OFFSET);
+        array = new EventArray(initialEvents, maxEvents, EVENT_SIZE, 0, DATA_OFFSET);
     }
 
     private static void closeQuietly(int fd) {
@@ -93,8 +93,8 @@ public final class EpollPoller implements Poller {
     @Override
     public int pollNow() throws IOException {
         for (;;) {
-            int n = EpollNative.waitMillis(epfd, ring.address(), ring.capacity(), 0);
-            if (n >= 0 || n != -Errno.EINTR) {
+            int n = EpollNative.waitMillis(epfd, array.address(), array.capacity(), 0);
+            if (n != -Errno.EINTR) {
                 return Errors.check("epoll_wait", n);
             }
         }
@@ -109,7 +109,7 @@ public final class EpollPoller implements Poller {
         long deadline = System.nanoTime() + timeoutNanos;
         if (PWAIT2) {
             for (;;) {
-                int n = EpollNative.waitNanos(epfd, ring.address(), ring.capacity(), timeoutNanos);
+                int n = EpollNative.waitNanos(epfd, array.address(), array.capacity(), timeoutNanos);
                 if (n != -Errno.EINTR) {
                     return Errors.check("epoll_pwait2", n);
                 }
@@ -138,7 +138,7 @@ public final class EpollPoller implements Poller {
 
     private int waitMillisRetrying(int timeoutMillis, long deadline) throws IOException {
         for (;;) {
-            int n = EpollNative.waitMillis(epfd, ring.address(), ring.capacity(), timeoutMillis);
+            int n = EpollNative.waitMillis(epfd, array.address(), array.capacity(), timeoutMillis);
             if (n != -Errno.EINTR) {
                 return Errors.check("epoll_wait", n);
             }
@@ -157,17 +157,17 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void afterBatch(int n) {
-        ring.growIfFull(n);
+        array.growIfFull(n);
     }
 
     @Override
     public long token(int i) {
-        return ring.data(i);
+        return array.data(i);
     }
 
     @Override
     public int events(int i) {
-        int e = ring.flags(i);
+        int e = array.flags(i);
         int out = 0;
         if ((e & EPOLLIN) != 0) {
             out |= EVENT_READABLE;

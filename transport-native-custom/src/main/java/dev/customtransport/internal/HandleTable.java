@@ -1,6 +1,8 @@
 package dev.customtransport.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Maps poller tokens to registrations without an fd-keyed map. A token is {@code slot | generation << 32}: the
@@ -74,16 +76,20 @@ public final class HandleTable<T> {
         return size;
     }
 
-    /** Copies the stored values, in slot order, into a new array. */
-    public Object[] values() {
-        Object[] out = new Object[size];
-        int n = 0;
+    /** A copy of the stored values, in slot order: the caller may add and remove while it goes through it. */
+    public List<T> values() {
+        List<T> out = new ArrayList<>(size);
         for (int i = 0; i < highWater; i++) {
             if (entries[i] != null) {
-                out[n++] = entries[i];
+                out.add(valueAt(i));
             }
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T valueAt(int slot) {
+        return (T) entries[slot];
     }
 
     static long token(int slot, int generation) {

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * EV_ERROR with EBADF or ENOENT in the event list and goes on with the rest of the list. Those entries decode to
  * no event bits and are skipped, as mio and libuv skip them. So that no error is lost for want of room (a kernel
  * with a full event list stops applying changes and fails the call), the change list never holds more entries
- * than the event ring: a full change list is applied at once with EV_RECEIPT, which returns without waiting.
+ * than the event array: a full change list is applied at once with EV_RECEIPT, which returns without waiting.
  */
 public class KqueuePoller implements Poller {
     static final short EVFILT_READ;
@@ -44,7 +44,7 @@ public class KqueuePoller implements Poller {
     private static final int ENOENT;
     private static final int EPIPE;
 
-    /** Changes applied per kevent call at most; the ring always has at least this much room. */
+    /** Changes applied per kevent call at most; the event array always has at least this much room. */
     private static final int CHANGE_CAPACITY = 256;
     /**
      * kevent rejects huge timeouts with EINVAL (the limit differs between kernels); a wait longer than a day is
@@ -84,7 +84,7 @@ public class KqueuePoller implements Poller {
     }
 
     final int kq;
-    final EventRing ring;
+    final EventArray array;
     private final ByteBuffer changes;
     private final long changesAddress;
     private int changeCount;
@@ -96,7 +96,7 @@ public class KqueuePoller implements Poller {
 
     KqueuePoller(int initialEvents, int maxEvents) throws IOException {
         if (initialEvents < CHANGE_CAPACITY) {
-            throw new IllegalArgumentException("the event ring must hold at least " + CHANGE_CAPACITY + " entries");
+            throw new IllegalArgumentException("the event array must hold at least " + CHANGE_CAPACITY + " entries");
         }
         int fd = Errors.check("kqueue", KqueueNative.create());
         try {
@@ -106,7 +106,7 @@ public class KqueuePoller implements Poller {
             throw e;
         }
         kq = fd;
-        ring = new EventRing(initialEvents, maxEvents, EVENT_SIZE, OFF_FILTER, OFF_UDATA);
+        array = new EventArray(initialEvents, maxEvents, EVENT_SIZE, OFF_FILTER, OFF_UDATA);
         changes = ByteBuffer.allocateDirect(CHANGE_CAPACITY * EVENT_SIZE).order(ByteOrder.nativeOrder());
         changesAddress = SocketNative.bufferAddress(changes);
     }
@@ -121,8 +121,8 @@ public class KqueuePoller implements Poller {
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         for (;;) {
             long t = timeoutNanos < 0 ? -1 : Math.min(timeoutNanos, MAX_TIMEOUT_NANOS);
-            int capacity = ring.capacity() - failedCount;
-            int n = KqueueNative.kevent(kq, changesAddress, changeCount, ring.address(), capacity, t);
+            int capacity = array.capacity() - failedCount;
+            int n = KqueueNative.kevent(kq, changesAddress, changeCount, array.address(), capacity, t);
             // Applied even when the wait was interrupted: never hand them to the kernel twice.
             changeCount = 0;
             if (n != -Errno.EINTR) {
@@ -142,7 +142,7 @@ public class KqueuePoller implements Poller {
         int count = failedCount;
         for (int i = 0; i < count; i++) {
             int at = n + i;
-            writeEntry(ring, at, 0, EVFILT_READ, EV_ERROR, failedErrnos[i], failedTokens[i]);
+            writeEntry(array, at, 0, EVFILT_READ, EV_ERROR, failedErrnos[i], failedTokens[i]);
         }
         failedCount = 0;
         return count;
@@ -155,20 +155,20 @@ public class KqueuePoller implements Poller {
 
     @Override
     public void afterBatch(int n) {
-        ring.growIfFull(n);
+        array.growIfFull(n);
     }
 
     @Override
     public long token(int i) {
-        return ring.data(i);
+        return array.data(i);
     }
 
     @Override
     public int events(int i) {
-        short filter = ring.shortAt(i, OFF_FILTER);
-        int flags = ring.shortAt(i, OFF_FLAGS) & 0xffff;
+        short filter = array.shortAt(i, OFF_FILTER);
+        int flags = array.shortAt(i, OFF_FLAGS) & 0xffff;
         if ((flags & EV_ERROR) != 0) {
-            long errno = ring.longAt(i, OFF_DATA);
+            long errno = array.longAt(i, OFF_DATA);
             // A change receipt: success, or a change for an fd closed meanwhile (its filters went with it; EPIPE
             // is macOS refusing EV_ADD on a pipe whose other end is closed). A failed delete is never news.
             if (errno == 0 || errno == EBADF || errno == ENOENT || errno == EPIPE || (flags & EV_DELETE) != 0) {
@@ -192,7 +192,7 @@ public class KqueuePoller implements Poller {
         } else {
             return 0;
         }
-        if ((flags & EV_EOF) != 0 && ring.intAt(i, OFF_FFLAGS) != 0) {
+        if ((flags & EV_EOF) != 0 && array.intAt(i, OFF_FFLAGS) != 0) {
             out |= EVENT_ERROR;
         }
         return out;
@@ -200,8 +200,8 @@ public class KqueuePoller implements Poller {
 
     @Override
     public int socketError(int i) {
-        int flags = ring.shortAt(i, OFF_FLAGS) & 0xffff;
-        return (flags & EV_EOF) != 0 && (flags & EV_ERROR) == 0 ? ring.intAt(i, OFF_FFLAGS) : 0;
+        int flags = array.shortAt(i, OFF_FLAGS) & 0xffff;
+        return (flags & EV_EOF) != 0 && (flags & EV_ERROR) == 0 ? array.intAt(i, OFF_FFLAGS) : 0;
     }
 
     /** How the read filter is armed for an interest. */
@@ -293,10 +293,10 @@ public class KqueuePoller implements Poller {
         writeEntry(null, changeCount++, fd, filter, flags, 0, token);
     }
 
-    /** Writes one struct kevent into the change list (ring == null) or the event ring, zeroing the rest. */
-    private void writeEntry(EventRing target, int index, int fd, short filter, int flags, long data, long token) {
+    /** Writes one struct kevent into the change list (events == null) or the event array, zeroing the rest. */
+    private void writeEntry(EventArray target, int index, int fd, short filter, int flags, long data, long token) {
         if (target != null) {
-            // The ring's decoding reads only these fields.
+            // The events's decoding reads only these fields.
             target.putShort(index, OFF_FILTER, filter);
             target.putShort(index, OFF_FLAGS, (short) flags);
             target.putInt(index, OFF_FFLAGS, 0);
@@ -349,7 +349,7 @@ public class KqueuePoller implements Poller {
 
     private void recordFailure(long token, int errno) {
         if (failedCount == CHANGE_CAPACITY) {
-            return; // the ring could not report more; the first ones already fail those channels
+            return; // the event array could not report more; the first ones already fail those channels
         }
         if (failedCount == failedTokens.length) {
             failedTokens = Arrays.copyOf(failedTokens, failedCount * 2);

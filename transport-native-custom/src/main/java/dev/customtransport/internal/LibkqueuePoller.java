@@ -56,9 +56,9 @@ final class LibkqueuePoller extends KqueuePoller {
 
     @Override
     public int events(int i) {
-        int flags = ring.shortAt(i, OFF_FLAGS) & 0xffff;
+        int flags = array.shortAt(i, OFF_FLAGS) & 0xffff;
         if ((flags & EV_DISABLE) != 0 && (flags & EV_ERROR) == 0) {
-            return (flags & EV_EOF) != 0 && ring.intAt(i, OFF_FFLAGS) != 0 ? EVENT_ERROR : 0;
+            return (flags & EV_EOF) != 0 && array.intAt(i, OFF_FFLAGS) != 0 ? EVENT_ERROR : 0;
         }
         return super.events(i);
     }

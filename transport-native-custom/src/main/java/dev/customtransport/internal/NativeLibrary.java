@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -230,7 +231,7 @@ public final class NativeLibrary {
 
     /** Which of {@link #KNOWN_PLATFORMS} this class path has a library for. */
     static List<String> carriedPlatforms(ClassLoader loader) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String p : KNOWN_PLATFORMS) {
             String resource = "META-INF/native/libcustomtransport_" + p.replace('-', '_') + ".so";
             URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);

@@ -34,7 +34,7 @@ public interface Poller extends AutoCloseable {
     long WAKER_TOKEN = -1L;
     long TIMER_TOKEN = -2L;
 
-    /** Polls without blocking; returns the number of ready entries now in the ring. */
+    /** Polls without blocking; returns the number of ready entries now in the event array. */
     int pollNow() throws IOException;
 
     /**
@@ -79,7 +79,7 @@ public interface Poller extends AutoCloseable {
     /** Any thread: makes a blocked {@link #poll} return. Loop callers must not use it. */
     void wake();
 
-    /** Called after the loop decoded a batch of {@code n}: a full ring means there may be more, so it may grow. */
+    /** Called after the loop decoded a batch of {@code n}: a full event array means there may be more, so it may grow. */
     void afterBatch(int n);
 
     /** Interest changes made: calls of add, modify and remove (each an epoll_ctl, or kevent change-list entries). */

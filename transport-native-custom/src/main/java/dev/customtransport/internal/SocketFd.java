@@ -262,17 +262,24 @@ public final class SocketFd {
         return Errors.ioResult("writev", SocketNative.writev(fd, iovAddress, count));
     }
 
-    /** Bytes sent from the region's file at {@code offset}; 0 when the socket buffer is full. */
-    public long sendFile(DefaultFileRegion region, long offset, long count) throws IOException {
-        return Errors.ioResult("sendfile", SocketNative.sendFile(fd, region, offset, count));
-    }
+    /** {@link #sendFile}: the file ended before the region did (it shrank). */
+    public static final long SENDFILE_END_OF_FILE = -1;
+    /** {@link #sendFile}: the region's FileChannel has no descriptor (a zip file system's): use transferTo. */
+    public static final long SENDFILE_NO_DESCRIPTOR = -2;
 
     /**
-     * Like {@link #sendFile} but returns the raw result: bytes sent, 0 at the end of the file (it shrank), or
-     * -errno (-EAGAIN when the socket buffer is full).
+     * sendfile(2) from the region's file at {@code offset}: bytes sent, 0 when the socket buffer is full,
+     * {@link #SENDFILE_END_OF_FILE} or {@link #SENDFILE_NO_DESCRIPTOR}; other failures are thrown.
      */
-    public long sendFileRaw(DefaultFileRegion region, long offset, long count) {
-        return SocketNative.sendFile(fd, region, offset, count);
+    public long sendFile(DefaultFileRegion region, long offset, long count) throws IOException {
+        long res = SocketNative.sendFile(fd, region, offset, count);
+        if (res == 0) {
+            return SENDFILE_END_OF_FILE;
+        }
+        if (res == -Errno.EOPNOTSUPP) {
+            return SENDFILE_NO_DESCRIPTOR;
+        }
+        return Errors.ioResult("sendfile", res);
     }
 
     /** The native address of a direct buffer's memory (its position not added). */

@@ -60,8 +60,8 @@ public final class WakeState extends WakeStatePad1 {
     }
 
     /**
-     * Loop thread, at destroy: no producer may claim a wakeup from now on. Returns true if the state was
-     * SLEEPING-free already (it always is on the loop thread, which only sleeps inside run()).
+     * Loop thread, at destroy: no producer may claim a wakeup from now on. (The state is never SLEEPING here: the
+     * loop thread only sleeps inside run().)
      */
     public void close() {
         STATE.setVolatile(this, CLOSED);

@@ -34,7 +34,7 @@ class BusyPollTest {
     @Test
     void kqueueHasNone() throws Exception {
         assumeTrue(!NativeTesting.isEpoll(), "a kqueue build refuses busy poll");
-        // KqueuePoller wants room for a full change list (256 entries) in its event ring.
+        // KqueuePoller wants room for a full change list (256 entries) in its event array.
         try (Poller poller = Poller.open(512, 512, () -> { })) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> poller.busyPoll(50, 8));

@@ -22,7 +22,7 @@ class EpollNativeTest {
 
     private final int[] c = new int[EpollNative.C_COUNT];
     private int ep = -1;
-    private ByteBuffer ring;
+    private ByteBuffer array;
 
     @BeforeEach
     void setUp() {
@@ -31,7 +31,7 @@ class EpollNativeTest {
         Assumptions.assumeTrue(NativeTesting.isEpoll(), "the library drives kqueue, not epoll");
         EpollNative.constants(c);
         ep = ok("epoll_create1", EpollNative.create());
-        ring = direct(MAX_EVENTS * c[EpollNative.C_EVENT_SIZE]);
+        array = direct(MAX_EVENTS * c[EpollNative.C_EVENT_SIZE]);
     }
 
     @AfterEach
@@ -40,17 +40,17 @@ class EpollNativeTest {
     }
 
     private long eventToken(int i) {
-        return ring.getLong(i * c[EpollNative.C_EVENT_SIZE] + c[EpollNative.C_EVENT_DATA_OFFSET]);
+        return array.getLong(i * c[EpollNative.C_EVENT_SIZE] + c[EpollNative.C_EVENT_DATA_OFFSET]);
     }
 
     private int eventFlags(int i) {
-        return ring.getInt(i * c[EpollNative.C_EVENT_SIZE]);
+        return array.getInt(i * c[EpollNative.C_EVENT_SIZE]);
     }
 
     private int waitMillis(int timeout) {
         int n;
         do {
-            n = EpollNative.waitMillis(ep, address(ring), MAX_EVENTS, timeout);
+            n = EpollNative.waitMillis(ep, address(array), MAX_EVENTS, timeout);
         } while (n == -Errno.EINTR);
         return ok("epoll_wait", n);
     }
@@ -169,12 +169,12 @@ class EpollNativeTest {
 
     @Test
     void waitNanosWorksOrSaysEnosys() {
-        int rc = EpollNative.waitNanos(ep, address(ring), MAX_EVENTS, 0);
+        int rc = EpollNative.waitNanos(ep, address(array), MAX_EVENTS, 0);
         if (rc == -Errno.ENOSYS) {
             return; // kernel before 5.11: the Java side falls back to waitMillis
         }
         assertEquals(0, rc);
-        assertEquals(0, EpollNative.waitNanos(ep, address(ring), MAX_EVENTS, 1_000L), "1 us, nothing registered");
+        assertEquals(0, EpollNative.waitNanos(ep, address(array), MAX_EVENTS, 1_000L), "1 us, nothing registered");
 
         int efd = ok("eventfd", EpollNative.eventFd());
         try {
@@ -183,7 +183,7 @@ class EpollNativeTest {
             // A negative timeout blocks (NULL timespec); an event is already pending, so it returns at once.
             int n;
             do {
-                n = EpollNative.waitNanos(ep, address(ring), MAX_EVENTS, -1);
+                n = EpollNative.waitNanos(ep, address(array), MAX_EVENTS, -1);
             } while (n == -Errno.EINTR);
             assertEquals(1, n);
             assertEquals(token(5, 1), eventToken(0));
@@ -195,6 +195,6 @@ class EpollNativeTest {
     @Test
     void ctlOnABadFdFails() {
         assertErrno(Errno.EBADF, EpollNative.ctl(ep, c[EpollNative.C_CTL_ADD], -1, c[EpollNative.C_EPOLLIN], 0));
-        assertErrno(Errno.EBADF, EpollNative.waitMillis(-1, address(ring), MAX_EVENTS, 0));
+        assertErrno(Errno.EBADF, EpollNative.waitMillis(-1, address(array), MAX_EVENTS, 0));
     }
 }

@@ -42,7 +42,7 @@ class HandleTableTest {
             assertTrue(table.remove(tokens[i]));
         }
         assertEquals(500, table.size());
-        assertEquals(500, table.values().length);
+        assertEquals(500, table.values().size());
         for (int i = 0; i < tokens.length; i++) {
             if (i % 2 == 0) {
                 assertNull(table.get(tokens[i]));

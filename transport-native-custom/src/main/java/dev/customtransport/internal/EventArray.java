@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * no JNI call per event. The layout of one entry (its size and where the 64-bit user data sits) comes from the
  * backend; the memory is a direct {@link ByteBuffer} so no {@code Unsafe} is needed to read it.
  */
-public final class EventRing {
+public final class EventArray {
     private final int stride;
     private final int dataOffset;
     private final int flagsOffset;
@@ -17,7 +17,7 @@ public final class EventRing {
     private long address;
     private int capacity;
 
-    public EventRing(int initialCapacity, int maxCapacity, int stride, int flagsOffset, int dataOffset) {
+    public EventArray(int initialCapacity, int maxCapacity, int stride, int flagsOffset, int dataOffset) {
         if (initialCapacity <= 0 || maxCapacity < initialCapacity) {
             throw new IllegalArgumentException("capacity " + initialCapacity + " / max " + maxCapacity);
         }
@@ -91,7 +91,7 @@ public final class EventRing {
     }
 
     /**
-     * Called when a wait filled the whole ring: more events may be waiting, so the next wait gets twice the room
+     * Called when a wait filled the whole event array: more events may be waiting, so the next wait gets twice the room
      * (up to the maximum). Only between waits, on the loop thread.
      */
     public boolean growIfFull(int filled) {

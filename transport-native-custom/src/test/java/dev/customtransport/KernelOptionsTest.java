@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * option, the value and the errno. Options that need privileges accept either outcome, but a refusal must be
  * an EPERM-style exception with that text.
  */
-class LinuxOptionsTest {
+class KernelOptionsTest {
     private EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * configs ask it first: {@link #get} answers {@link #UNHANDLED} and {@link #set} false for an option that is not
  * one of its kind's, and the config carries on with its own.
  */
-final class LinuxOptions {
+final class KernelOptions {
     /** What {@link #get} returns for an option it does not handle. */
     static final Object UNHANDLED = new Object();
 
@@ -44,7 +44,7 @@ final class LinuxOptions {
     private final Kind kind;
     private volatile Map<InetAddress, byte[]> md5Keys = Collections.emptyMap();
 
-    LinuxOptions(SocketFd socket, Kind kind) {
+    KernelOptions(SocketFd socket, Kind kind) {
         this.socket = socket;
         this.kind = kind;
     }

@@ -1,7 +1,7 @@
 package io.netty.channel.epoll;
 
 /**
- * Opens Netty's package-private epoll event array to the microbench's {@code EventRingDecodeBenchmark}, which
+ * Opens Netty's package-private epoll event array to the microbench's {@code EventArrayDecodeBenchmark}, which
  * decodes it next to ours. Lives in Netty's package for that reason only; nothing else uses it.
  */
 public final class EpollEventArrayAccess {

@@ -1,7 +1,7 @@
 package dev.customtransport.microbench.jmh;
 
 import dev.customtransport.Custom;
-import dev.customtransport.internal.EventRing;
+import dev.customtransport.internal.EventArray;
 import dev.customtransport.internal.HandleTable;
 import io.netty.channel.epoll.EpollEventArrayAccess;
 import io.netty.channel.epoll.Native;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decoding one batch of ready events the way each loop does after its wait returns, without the wait: ours reads
- * the flags and the 64-bit token of each {@code struct epoll_event} from the off-heap {@link EventRing} and finds
+ * the flags and the 64-bit token of each {@code struct epoll_event} from the off-heap {@link EventArray} and finds
  * the registration in the {@link HandleTable} (slot + generation); Netty's epoll reads the flags and the fd from
  * its {@code EpollEventArray} and finds the channel in an {@link IntObjectHashMap} keyed by fd. The events are
  * synthetic (EPOLLIN on {@code connections} registrations, ready in a shuffled order) but laid out exactly as the
@@ -39,24 +39,24 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
-public class EventRingDecodeBenchmark {
+public class EventArrayDecodeBenchmark {
     @Param({"8", "256"})
     public int events;
 
     @Param({"1000"})
     public int connections;
 
-    private EventRing ring;
+    private EventArray array;
     private HandleTable<Object> table;
     private EpollEventArrayAccess nettyArray;
     private IntObjectHashMap<Object> nettyChannels;
 
     @Setup(Level.Trial)
     public void setUp() {
-        Custom.ensureAvailability(); // loads our library, which the ring's address lookup needs
+        Custom.ensureAvailability(); // loads our library, which the array's address lookup needs
         int stride = Native.sizeofEpollEvent();
         int dataOffset = Native.offsetofEpollData();
-        ring = new EventRing(events, events, stride, 0, dataOffset);
+        array = new EventArray(events, events, stride, 0, dataOffset);
         table = new HandleTable<>(connections);
         nettyArray = new EpollEventArrayAccess(events);
         nettyChannels = new IntObjectHashMap<>(connections);
@@ -70,7 +70,7 @@ public class EventRingDecodeBenchmark {
         for (int i = 0; i < events; i++) {
             seed = seed * 6364136223846793005L + 1442695040888963407L;
             int c = (int) ((seed >>> 33) % connections);
-            ring.put(i, Native.EPOLLIN, tokens[c]);
+            array.put(i, Native.EPOLLIN, tokens[c]);
             long entry = nettyArray.memoryAddress() + (long) i * stride;
             PlatformDependent.putInt(entry, Native.EPOLLIN);
             PlatformDependent.putInt(entry + dataOffset, 100 + c);
@@ -80,8 +80,8 @@ public class EventRingDecodeBenchmark {
     @Benchmark
     public void ours(Blackhole bh) {
         for (int i = 0; i < events; i++) {
-            int flags = ring.flags(i);
-            Object r = table.get(ring.data(i));
+            int flags = array.flags(i);
+            Object r = table.get(array.data(i));
             bh.consume(flags);
             bh.consume(r);
         }
@@ -97,12 +97,12 @@ public class EventRingDecodeBenchmark {
         }
     }
 
-    /** The ring alone, without the lookup: splits {@link #ours} into reading the memory and finding the handle. */
+    /** The array alone, without the lookup: splits {@link #ours} into reading the memory and finding the handle. */
     @Benchmark
     public void oursRingOnly(Blackhole bh) {
         for (int i = 0; i < events; i++) {
-            bh.consume(ring.flags(i));
-            bh.consume(ring.data(i));
+            bh.consume(array.flags(i));
+            bh.consume(array.data(i));
         }
     }
 

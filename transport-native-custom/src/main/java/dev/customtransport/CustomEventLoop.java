@@ -38,20 +38,6 @@ public final class CustomEventLoop extends SingleThreadIoEventLoop {
         return taskQueue;
     }
 
-    /**
-     * Closes the channels before each shutdown confirmation. Netty's loop asks the handler to close them only if it
-     * saw the shutdown right after its I/O step; a shutdown that begins later, with no quiet period, ends the loop
-     * without it, and the handler's destroy then has to close them when the loop no longer takes the deregistration
-     * tasks a close queues (each rejection is logged as a warning).
-     */
-    @Override
-    protected boolean confirmShutdown() {
-        if (isShuttingDown() && inEventLoop()) {
-            handler().prepareToDestroy();
-        }
-        return super.confirmShutdown();
-    }
-
     /** The loop's handler (package-private: tests reach its hooks through it). */
     CustomIoHandler handler() {
         return (CustomIoHandler) ioHandler();

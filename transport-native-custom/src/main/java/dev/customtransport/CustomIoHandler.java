@@ -11,6 +11,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -133,6 +134,8 @@ public final class CustomIoHandler implements IoHandler {
      * the deregistration task closing queues (Netty logs that rejection as a warning).
      */
     private boolean shuttingDown;
+    /** {@link #initialize()} registered the shutdown hook. */
+    private boolean shutdownHookAdded;
     /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
     private boolean pendingWakeup;
 
@@ -458,6 +461,22 @@ public final class CustomIoHandler implements IoHandler {
     @Override
     public boolean isCompatible(Class<? extends IoHandle> handleType) {
         return CustomIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    /**
+     * On the loop thread, when the loop starts (and again after it moved to another thread): asks the loop to run
+     * {@link #prepareToDestroy()} as a shutdown hook. Netty's loop calls prepareToDestroy itself only when it sees the
+     * shutdown right after an I/O step; a shutdown that begins later, with no quiet period, ends the loop without
+     * it, and destroy() then closes the channels when the loop no longer takes the deregistration tasks a close
+     * queues (each rejected with a warning, and channelInactive lost). Shutdown hooks run while the loop still takes
+     * tasks, whatever group made the loop.
+     */
+    @Override
+    public void initialize() {
+        if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
+            shutdownHookAdded = true;
+            ((SingleThreadEventExecutor) executor).addShutdownHook(this::prepareToDestroy);
+        }
     }
 
     @Override

@@ -16,12 +16,15 @@ import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.PeerCredentials;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -235,6 +238,74 @@ class DomainSocketTest {
             }
         }
         throw new AssertionError("no flags in /proc/self/fdinfo/" + fd);
+    }
+
+    /** The descriptors of this process that name {@code file} (readlink of /proc/self/fd/*). */
+    private static int descriptorsOf(Path file) throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file)) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed between the listing and the readlink
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * CVE-2026-45536 (netty/netty#16872): descriptors that arrive in a message whose control part was truncated
+     * (more than a read takes, MSG_CTRUNC) leaked. Here every one of them is closed and the failure reported, and
+     * the next message's descriptor still arrives. The sender is a Python process (socket.send_fds), so that the
+     * message holds more descriptors than our own sender ever puts in one.
+     */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void cve2026_45536_descriptorsOfATruncatedMessageAreAllClosed(ReadinessMode mode) throws Exception {
+        Assumptions.assumeTrue(canRun("python3", "-c", "import socket; socket.send_fds"),
+                "skipped: needs python3 3.9+ (socket.send_fds) to send many descriptors in one message");
+        DomainSocketAddress address = new DomainSocketAddress(dir.resolve("many.sock").toFile());
+        Inbox server = new Inbox();
+        server(mode, address, server, DomainSocketReadMode.FILE_DESCRIPTORS);
+        Path file = Files.write(dir.resolve("passed.bin"), new byte[0]).toRealPath(); // the fds name its real path
+        String script = String.join("\n",
+                "import os, socket, sys",
+                "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                "s.connect(sys.argv[1])",
+                "fds = [os.open(sys.argv[2], os.O_RDONLY) for _ in range(int(sys.argv[3]))]",
+                "socket.send_fds(s, [b'x'], fds)",
+                "socket.send_fds(s, [b'y'], fds[:1])",
+                "s.recv(1)", // wait until the test closes the channel
+                "");
+        int many = 64; // four times what one of our reads takes (16)
+        Process p = new ProcessBuilder("python3", "-c", script, address.path(), file.toString(), String.valueOf(many))
+                .redirectErrorStream(true).start();
+        try {
+            Object first = server.messages.poll(TIMEOUT, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, first, "the truncated message is reported: " + first);
+            assertTrue(((IOException) first).getMessage().contains("MSG_CTRUNC"), ((IOException) first).getMessage());
+            FileDescriptor next = (FileDescriptor) server.take();
+            assertEquals(1, descriptorsOf(file), "only the second message's descriptor is open");
+            next.close();
+            assertEquals(0, descriptorsOf(file), "a descriptor of the truncated message leaked");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean canRun(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     @ParameterizedTest

@@ -65,13 +65,7 @@ final class Vertx50Spi extends VertxTransportSpi {
             bootstrap.childOption(CustomChannelOption.TCP_QUICKACK, options.isTcpQuickAck());
             bootstrap.childOption(CustomChannelOption.TCP_CORK, options.isTcpCork());
         }
-        try {
-            SERVER_DEFAULTS.invokeExact(this, options, domainSocket, bootstrap);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        callDefaults(SERVER_DEFAULTS, this, options, domainSocket, bootstrap);
     }
 
     /** 5.0: a client's options. */
@@ -84,8 +78,13 @@ final class Vertx50Spi extends VertxTransportSpi {
             bootstrap.option(CustomChannelOption.TCP_QUICKACK, options.isTcpQuickAck());
             bootstrap.option(CustomChannelOption.TCP_CORK, options.isTcpCork());
         }
+        callDefaults(CLIENT_DEFAULTS, this, options, connectTimeout, domainSocket, bootstrap);
+    }
+
+    /** Once per server or client bootstrap, so the generic invocation costs nothing that matters. */
+    private static void callDefaults(MethodHandle defaults, Object... arguments) {
         try {
-            CLIENT_DEFAULTS.invokeExact(this, options, connectTimeout, domainSocket, bootstrap);
+            defaults.invokeWithArguments(arguments);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

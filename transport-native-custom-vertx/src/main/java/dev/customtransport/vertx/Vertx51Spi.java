@@ -32,12 +32,12 @@ final class Vertx51Spi extends VertxTransportSpi {
         if (!domainSocket) {
             bootstrap.option(CustomChannelOption.SO_REUSEPORT, config.isSoReusePort());
             option(bootstrap, ChannelOption.TCP_FASTOPEN, config.getOption(TcpOption.FASTOPEN));
-            childOption(bootstrap, CustomChannelOption.TCP_USER_TIMEOUT, config.getOption(TcpOption.USER_TIMEOUT));
-            childOption(bootstrap, CustomChannelOption.TCP_QUICKACK, config.getOption(TcpOption.QUICKACK));
-            childOption(bootstrap, CustomChannelOption.TCP_CORK, config.getOption(TcpOption.CORK));
-            childOption(bootstrap, CustomChannelOption.TCP_KEEPCNT, nonZero(config.getOption(TcpOption.KEEPCNT)));
-            childOption(bootstrap, CustomChannelOption.TCP_KEEPINTVL, nonZero(config.getOption(TcpOption.KEEPINTVL)));
-            childOption(bootstrap, CustomChannelOption.TCP_KEEPIDLE, nonZero(config.getOption(TcpOption.KEEPIDLE)));
+            connectionOptions(config, new OptionSink() {
+                @Override
+                public <T> void set(ChannelOption<T> option, T value) {
+                    childOption(bootstrap, option, value);
+                }
+            });
         }
         super.configure(config, domainSocket, bootstrap);
     }
@@ -46,14 +46,29 @@ final class Vertx51Spi extends VertxTransportSpi {
     public void configure(TcpConfig config, boolean domainSocket, Bootstrap bootstrap) {
         if (!domainSocket) {
             option(bootstrap, ChannelOption.TCP_FASTOPEN_CONNECT, config.getOption(TcpOption.FASTOPEN_CONNECT));
-            option(bootstrap, CustomChannelOption.TCP_USER_TIMEOUT, config.getOption(TcpOption.USER_TIMEOUT));
-            option(bootstrap, CustomChannelOption.TCP_QUICKACK, config.getOption(TcpOption.QUICKACK));
-            option(bootstrap, CustomChannelOption.TCP_CORK, config.getOption(TcpOption.CORK));
-            option(bootstrap, CustomChannelOption.TCP_KEEPCNT, nonZero(config.getOption(TcpOption.KEEPCNT)));
-            option(bootstrap, CustomChannelOption.TCP_KEEPINTVL, nonZero(config.getOption(TcpOption.KEEPINTVL)));
-            option(bootstrap, CustomChannelOption.TCP_KEEPIDLE, nonZero(config.getOption(TcpOption.KEEPIDLE)));
+            connectionOptions(config, new OptionSink() {
+                @Override
+                public <T> void set(ChannelOption<T> option, T value) {
+                    option(bootstrap, option, value);
+                }
+            });
         }
         super.configure(config, domainSocket, bootstrap);
+    }
+
+    /** Where a connection's options go: the client's bootstrap, or a server's accepted channels. */
+    private interface OptionSink {
+        <T> void set(ChannelOption<T> option, T value);
+    }
+
+    /** The options of each connection, accepted or connected: each only if configured. */
+    private static void connectionOptions(TcpConfig config, OptionSink sink) {
+        sink.set(CustomChannelOption.TCP_USER_TIMEOUT, config.getOption(TcpOption.USER_TIMEOUT));
+        sink.set(CustomChannelOption.TCP_QUICKACK, config.getOption(TcpOption.QUICKACK));
+        sink.set(CustomChannelOption.TCP_CORK, config.getOption(TcpOption.CORK));
+        sink.set(CustomChannelOption.TCP_KEEPCNT, nonZero(config.getOption(TcpOption.KEEPCNT)));
+        sink.set(CustomChannelOption.TCP_KEEPINTVL, nonZero(config.getOption(TcpOption.KEEPINTVL)));
+        sink.set(CustomChannelOption.TCP_KEEPIDLE, nonZero(config.getOption(TcpOption.KEEPIDLE)));
     }
 
     /** Vert.x's keep-alive values: 0 means "leave the system default", so it is not set. */

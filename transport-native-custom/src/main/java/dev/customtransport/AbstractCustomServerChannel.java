@@ -137,6 +137,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
             // The listener stays readable (the connection is still queued): it is re-checked on resume.
             readiness.readingPaused();
             eventLoop().schedule(this::resumeAccepting, backoffMillis, TimeUnit.MILLISECONDS);
+            registration.loop.acceptBackoffStarted();
             long now = System.nanoTime();
             if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
                 lastReportNanos = now;

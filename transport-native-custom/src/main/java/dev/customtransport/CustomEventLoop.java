@@ -50,7 +50,7 @@ public final class CustomEventLoop extends SingleThreadIoEventLoop {
 
     @Override
     public int registeredChannels() {
-        return handler().registeredCount();
+        return handler().registeredChannels();
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class CustomEventLoop extends SingleThreadIoEventLoop {
         if (!inEventLoop()) {
             throw new IllegalStateException("registeredChannelsIterator() must be called from the event loop");
         }
-        List<Channel> channels = handler().registeredChannels();
+        List<Channel> channels = handler().channels();
         return Collections.unmodifiableList(channels).iterator();
     }
 }

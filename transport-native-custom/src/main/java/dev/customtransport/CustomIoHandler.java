@@ -11,6 +11,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
@@ -18,9 +19,14 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +48,9 @@ import java.util.function.LongSupplier;
  * polls, when tasks or ready work are waiting), dispatches the ready events decoded in place from the event
  * array, then drains the ready queue: handles with work the kernel will not announce again. It blocks only when
  * the task queue, the due timers and the ready queue are all empty.
+ *
+ * <p>Seen from outside: {@link #of(EventExecutor)} finds the handler of a loop under any group, {@link #counters()}
+ * counts what the loop did and {@link #dump(Duration)} describes it and its channels.
  */
 public final class CustomIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CustomIoHandler.class);
@@ -54,6 +63,12 @@ public final class CustomIoHandler implements IoHandler {
             TimeUnit.MILLISECONDS.toNanos(Long.getLong("dev.customtransport.missedWakeupBoundMillis", 1000));
     private static final int INITIAL_EVENTS = 512;
     private static final int MAX_EVENTS = 64 * 1024;
+    /**
+     * Each handler by the executor Netty made it for (the loop itself), so that {@link #of} finds it whatever class
+     * the loop is. Weak keys, and weak values since a handler holds its executor: the map keeps neither alive.
+     */
+    private static final Map<ThreadAwareExecutor, WeakReference<CustomIoHandler>> HANDLERS =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * A factory of level-triggered handlers, for {@link io.netty.channel.MultiThreadIoEventLoopGroup}.
@@ -138,6 +153,10 @@ public final class CustomIoHandler implements IoHandler {
     private boolean shutdownHookAdded;
     /** A wakeup was claimed during our last sleep and its eventfd event has not been seen yet. */
     private boolean pendingWakeup;
+    /** {@link #measureActiveIoTime()} was called: run() adds up {@link LoopCounters#activeIoNanos()}. */
+    private boolean measureIo;
+    /** The thread running the loop, set in {@link #initialize()}: {@link #dump} shows its stack if the loop is stuck. */
+    private volatile Thread loopThread;
 
     private CustomIoHandler(ThreadAwareExecutor executor, ReadinessMode mode, IdleStrategy idle) {
         NativeLibrary.ensureLoaded();
@@ -160,6 +179,26 @@ public final class CustomIoHandler implements IoHandler {
                 throw new IllegalStateException("cannot use " + idle + ": " + e.getMessage(), e);
             }
         }
+        HANDLERS.put(executor, new WeakReference<>(this));
+    }
+
+    /**
+     * The handler running {@code loop}, or null if {@code loop} is not one of this transport's. Works for the loops
+     * of any group made over {@link #newFactory}: a {@link CustomEventLoopGroup}, a plain
+     * {@link io.netty.channel.MultiThreadIoEventLoopGroup} (the form frameworks use), a
+     * {@link io.netty.channel.ManualIoEventLoop}.
+     *
+     * <pre>{@code
+     * EventLoopGroup group = new MultiThreadIoEventLoopGroup(CustomIoHandler.newFactory());
+     * for (EventExecutor loop : group) {
+     *     CustomIoHandler handler = CustomIoHandler.of(loop);
+     *     ...
+     * }
+     * }</pre>
+     */
+    public static CustomIoHandler of(EventExecutor loop) {
+        WeakReference<CustomIoHandler> ref = HANDLERS.get(loop);
+        return ref == null ? null : ref.get();
     }
 
     /** How this loop spends idle time. */
@@ -172,13 +211,74 @@ public final class CustomIoHandler implements IoHandler {
         return mode;
     }
 
-    /** This loop's counters; read them on the loop thread for exact values. */
+    /**
+     * This loop's counters; read them on the loop thread for exact values, or take a {@link LoopCounters#copy()}
+     * there for another thread:
+     *
+     * <pre>{@code
+     * LoopCounters c = loop.submit(() -> CustomIoHandler.of(loop).counters().copy()).get();
+     * }</pre>
+     */
     public LoopCounters counters() {
         counters.wakeupsWritten = wakeupsWritten.get();
         counters.remoteReadyEnqueues = remoteReadyEnqueues.get();
-        counters.tasksRun = tasksRun == null ? -1 : tasksRun.getAsLong();
+        counters.tasksRun = tasksRunSoFar();
         counters.controlCalls = poller.controlCalls();
         return counters;
+    }
+
+    /**
+     * Channels registered with this loop: exact on the loop thread, possibly stale elsewhere (a plain
+     * {@code MultiThreadIoEventLoopGroup}'s loops answer -1 to Netty's {@code registeredChannels()}; this does not).
+     */
+    public int registeredChannels() {
+        return registrations.size();
+    }
+
+    /** Handles on the ready queue now. Any thread; approximate while other threads add to it. */
+    public int readyQueueDepth() {
+        return readyQueue.size();
+    }
+
+    /**
+     * Starts adding up the time this loop spends handling I/O, {@link LoopCounters#activeIoNanos()}: from now on each
+     * iteration reads {@code System.nanoTime()} twice. Any thread; the loop takes it up at its next task. There is
+     * no turning it off: meters that read it keep reading.
+     */
+    public void measureActiveIoTime() {
+        if (inLoop()) {
+            measureIo = true;
+            return;
+        }
+        try {
+            execute(() -> measureIo = true);
+        } catch (RejectedExecutionException e) {
+            // Shut down: there is no I/O left to measure.
+        }
+    }
+
+    /**
+     * Describes this loop and its channels for investigating it, a stuck loop in particular: its counters, the
+     * ready queue, the pending tasks and, for each registered channel, its descriptor, the interest it wants and the
+     * one the kernel has, its readiness state and whether it waits on the ready queue.
+     *
+     * <p>Safe from any thread: the description is made on the loop, so it is exact, and this waits at most
+     * {@code timeout} for it. A loop that does not answer in time is busy or stuck; the text then says so and gives
+     * what can be read without the loop: the stack of its thread, the ready-queue depth, the pending tasks and the
+     * counters as last written (possibly stale).
+     *
+     * <pre>{@code
+     * for (EventExecutor loop : group) {
+     *     CustomIoHandler handler = CustomIoHandler.of(loop);
+     *     if (handler != null) {
+     *         System.err.println(handler.dump(Duration.ofSeconds(1)));
+     *     }
+     * }
+     * }</pre>
+     */
+    public String dump(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return LoopDump.dump(this, timeout);
     }
 
     @Override
@@ -201,11 +301,16 @@ public final class CustomIoHandler implements IoHandler {
         }
         counters.waits++;
         boolean report = context.shouldReportActiveIoTime();
-        long start = report ? System.nanoTime() : 0;
+        boolean timed = report || measureIo;
+        long start = timed ? System.nanoTime() : 0;
         int handled = processReady(n);
         handled += drainReadyQueue();
-        if (report) {
-            context.reportActiveIoTime(System.nanoTime() - start);
+        if (timed) {
+            long active = System.nanoTime() - start;
+            counters.activeIoNanos += active;
+            if (report) {
+                context.reportActiveIoTime(active);
+            }
         }
         if (spinWhenIdle && (busy || n > 0)) {
             // Tasks to run, queued work or any event (a wakeup means a task): the idle periods restart.
@@ -473,6 +578,7 @@ public final class CustomIoHandler implements IoHandler {
      */
     @Override
     public void initialize() {
+        loopThread = Thread.currentThread();
         if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
             shutdownHookAdded = true;
             ((SingleThreadEventExecutor) executor).addShutdownHook(this::prepareToDestroy);
@@ -519,9 +625,10 @@ public final class CustomIoHandler implements IoHandler {
         }
         poller.close();
         scratch.release();
+        HANDLERS.remove(executor);
     }
 
-    List<Channel> registeredChannels() {
+    List<Channel> channels() {
         List<Registration> values = registrations.values();
         List<Channel> out = new ArrayList<>(values.size());
         for (Registration r : values) {
@@ -533,8 +640,36 @@ public final class CustomIoHandler implements IoHandler {
         return out;
     }
 
-    int registeredCount() {
-        return registrations.size();
+    /** Tasks the loop ran so far, or -1 where they are not counted (see {@link LoopCounters#tasksRun()}). */
+    private long tasksRunSoFar() {
+        return tasksRun == null ? -1 : tasksRun.getAsLong();
+    }
+
+    /** Every registration (loop thread). */
+    List<Registration> registrations() {
+        return registrations.values();
+    }
+
+    /** The counters as last written, without refreshing them (which writes): for reading off the loop, stale. */
+    LoopCounters countersAsWritten() {
+        return counters;
+    }
+
+    int pendingChanges() {
+        return changes.size();
+    }
+
+    Thread loopThread() {
+        return loopThread;
+    }
+
+    ThreadAwareExecutor executor() {
+        return executor;
+    }
+
+    /** A server channel of this loop paused accepting (loop thread). */
+    void acceptBackoffStarted() {
+        counters.acceptBackoffs++;
     }
 
     boolean inLoop() {

@@ -40,6 +40,22 @@ final class CustomIoOps implements IoOps {
         return (bits & bit) != 0;
     }
 
+    /** The bits by the names epoll gives them, {@code "IN|OUT|RDHUP|ET"}; {@code "none"} for 0. */
+    static String names(int bits) {
+        if (bits == 0) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        int[] flags = {READ, WRITE, READ_CLOSED, EDGE};
+        String[] names = {"IN", "OUT", "RDHUP", "ET"};
+        for (int i = 0; i < flags.length; i++) {
+            if ((bits & flags[i]) != 0) {
+                b.append(b.length() == 0 ? "" : "|").append(names[i]);
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         return "CustomIoOps(" + ((bits & READ) != 0 ? "R" : "") + ((bits & WRITE) != 0 ? "W" : "")

@@ -3,11 +3,12 @@ package dev.customtransport;
 /**
  * Per-loop counters. Each field has one writer, the loop thread (the wakeup count is kept in an atomic and copied
  * in when the counters are fetched), so keeping them costs a plain increment. Values read from another thread may
- * be slightly stale; read them on the loop for exact figures:
+ * be slightly stale; read them on the loop for exact figures, or take a {@link #copy()} there and hand it over:
  *
  * <pre>{@code
  * CustomEventLoop loop = ...;
  * long ctl = loop.submit(() -> loop.counters().controlCalls()).get();
+ * LoopCounters all = loop.submit(() -> loop.counters().copy()).get();
  * }</pre>
  */
 public final class LoopCounters {
@@ -27,8 +28,37 @@ public final class LoopCounters {
     long tasksRun;
     long idlePolls;
     long droppedEventRecoveries;
+    long acceptBackoffs;
+    long activeIoNanos;
 
     LoopCounters() { }
+
+    /**
+     * A copy of these counters, which no one writes to: take it on the loop thread (where the counters are exact) and
+     * hand it to other threads, for example through a future or a volatile field.
+     */
+    public LoopCounters copy() {
+        LoopCounters c = new LoopCounters();
+        c.waits = waits;
+        c.events = events;
+        c.staleEvents = staleEvents;
+        c.wakeupsWritten = wakeupsWritten;
+        c.missedWakeups = missedWakeups;
+        c.controlCalls = controlCalls;
+        c.ctlAdd = ctlAdd;
+        c.ctlMod = ctlMod;
+        c.ctlDel = ctlDel;
+        c.readyEnqueues = readyEnqueues;
+        c.remoteReadyEnqueues = remoteReadyEnqueues;
+        c.readyRuns = readyRuns;
+        c.loopExceptions = loopExceptions;
+        c.tasksRun = tasksRun;
+        c.idlePolls = idlePolls;
+        c.droppedEventRecoveries = droppedEventRecoveries;
+        c.acceptBackoffs = acceptBackoffs;
+        c.activeIoNanos = activeIoNanos;
+        return c;
+    }
 
     /**
      * Non-blocking polls made because the {@link IdleStrategy} said to spin or yield rather than block (also counted
@@ -112,6 +142,23 @@ public final class LoopCounters {
         return droppedEventRecoveries;
     }
 
+    /**
+     * Times a server channel of this loop stopped accepting for a while because accept failed for want of
+     * descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM); each pause doubles the last, from 10 ms up to 1 s.
+     */
+    public long acceptBackoffs() {
+        return acceptBackoffs;
+    }
+
+    /**
+     * Nanoseconds spent handling I/O: dispatching the kernel's events and running the ready queue, not waiting and
+     * not running tasks. Added up only once {@link CustomIoHandler#measureActiveIoTime()} was called (it costs a
+     * {@code System.nanoTime()} pair per iteration), or while Netty's auto-scaling asks for it; 0 before.
+     */
+    public long activeIoNanos() {
+        return activeIoNanos;
+    }
+
     @Override
     public String toString() {
         return "LoopCounters(waits=" + waits + ", idlePolls=" + idlePolls + ", events=" + events
@@ -119,6 +166,7 @@ public final class LoopCounters {
                 + ", wakeupsWritten=" + wakeupsWritten + ", missedWakeups=" + missedWakeups
                 + ", epoll_ctl=" + controlCalls + " [add " + ctlAdd + ", mod " + ctlMod + ", del " + ctlDel + ']'
                 + ", ready=" + readyQueueEnqueues() + '/' + readyRuns + ", tasksRun=" + tasksRun
-                + ", loopExceptions=" + loopExceptions + ", droppedEventRecoveries=" + droppedEventRecoveries + ')';
+                + ", loopExceptions=" + loopExceptions + ", droppedEventRecoveries=" + droppedEventRecoveries
+                + ", acceptBackoffs=" + acceptBackoffs + ", activeIoNanos=" + activeIoNanos + ')';
     }
 }

@@ -206,6 +206,11 @@ abstract class Readiness {
         void eventsMayHaveBeenLost() {
             // The kernel reports them again at the next wait.
         }
+
+        @Override
+        public String toString() {
+            return "level-triggered, wants " + CustomIoOps.names(interest) + (pollable ? "" : ", not pollable yet");
+        }
     }
 
     /**
@@ -301,6 +306,13 @@ abstract class Readiness {
             if (armed) {
                 port.markReady(CustomIoEvent.READABLE | CustomIoEvent.WRITABLE);
             }
+        }
+
+        @Override
+        public String toString() {
+            // What the channel wants does not reach the poller here: what it could not act on does.
+            return "edge-triggered" + (armed ? "" : ", not armed yet") + (inputPending ? ", input pending" : "")
+                    + (outputBlocked ? ", output blocked" : "");
         }
     }
 }

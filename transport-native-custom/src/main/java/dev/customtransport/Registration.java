@@ -107,6 +107,11 @@ final class Registration implements IoRegistration {
         }
     }
 
+    /** The work bits waiting on the ready queue (0: not queued), without taking them. Any thread. */
+    int readyWork() {
+        return (int) READY_WORK.getVolatile(this);
+    }
+
     /** Loop thread: takes the queued work; the registration may be queued again from now on. */
     int takeReadyWork() {
         return (int) READY_WORK.getAndSet(this, 0);

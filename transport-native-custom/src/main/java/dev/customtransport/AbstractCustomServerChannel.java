@@ -71,6 +71,8 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
         private boolean acceptPaused;
         private long lastReportNanos = System.nanoTime() - REPORT_INTERVAL_NANOS;
         private long suppressedReports;
+        /** The JFR event of the pause in progress, if a recording wants it. */
+        private LoopEvents.AcceptBackoff backoffEvent;
 
         @Override
         public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
@@ -138,6 +140,7 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
             readiness.readingPaused();
             eventLoop().schedule(this::resumeAccepting, backoffMillis, TimeUnit.MILLISECONDS);
             registration.loop.acceptBackoffStarted();
+            backoffEvent = LoopEvents.acceptBackoffStarted(local, cause, backoffMillis);
             long now = System.nanoTime();
             if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
                 lastReportNanos = now;
@@ -152,6 +155,11 @@ public abstract class AbstractCustomServerChannel extends AbstractCustomChannel 
 
         private void resumeAccepting() {
             acceptPaused = false;
+            LoopEvents.AcceptBackoff event = backoffEvent;
+            if (event != null) {
+                backoffEvent = null;
+                LoopEvents.acceptBackoffEnded(event);
+            }
             if (!isOpen()) {
                 return;
             }

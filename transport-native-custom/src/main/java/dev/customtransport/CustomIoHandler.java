@@ -50,7 +50,9 @@ import java.util.function.LongSupplier;
  * the task queue, the due timers and the ready queue are all empty.
  *
  * <p>Seen from outside: {@link #of(EventExecutor)} finds the handler of a loop under any group, {@link #counters()}
- * counts what the loop did and {@link #dump(Duration)} describes it and its channels.
+ * counts what the loop did, {@link #dump(Duration)} describes it and its channels, and the JFR events of
+ * {@code LoopEvents} ({@code dev.customtransport.LoopStall}, {@code .MissedWakeup}, {@code .AcceptBackoff},
+ * {@code .ChannelClosedByLoop}) are written when a recording enables them.
  */
 public final class CustomIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CustomIoHandler.class);
@@ -155,6 +157,10 @@ public final class CustomIoHandler implements IoHandler {
     private boolean pendingWakeup;
     /** {@link #measureActiveIoTime()} was called: run() adds up {@link LoopCounters#activeIoNanos()}. */
     private boolean measureIo;
+    /** This loop's JFR stall event, reused from iteration to iteration; null where the runtime has no JFR. */
+    private final LoopEvents.LoopStall stall = LoopEvents.newLoopStall();
+    /** The stall event was begun after the last wait and is checked at the start of the next. */
+    private boolean stallTimed;
     /** The thread running the loop, set in {@link #initialize()}: {@link #dump} shows its stack if the loop is stuck. */
     private volatile Thread loopThread;
 
@@ -283,6 +289,10 @@ public final class CustomIoHandler implements IoHandler {
 
     @Override
     public int run(IoHandlerContext context) {
+        if (stallTimed) {
+            stallTimed = false;
+            LoopEvents.iterationEnded(stall, counters.readyRuns, tasksRunSoFar(), registrations.size());
+        }
         applyChanges();
         int n;
         boolean busy = !context.canBlock() || !readyQueue.isEmpty();
@@ -300,6 +310,11 @@ public final class CustomIoHandler implements IoHandler {
             return 0;
         }
         counters.waits++;
+        if (stall != null && stall.isEnabled()) {
+            // JFR's own enabled check (a static read); the event then costs two timestamps per iteration.
+            LoopEvents.iterationBegan(stall, n, counters.readyRuns, tasksRunSoFar());
+            stallTimed = true;
+        }
         boolean report = context.shouldReportActiveIoTime();
         boolean timed = report || measureIo;
         long start = timed ? System.nanoTime() : 0;
@@ -366,6 +381,7 @@ public final class CustomIoHandler implements IoHandler {
             // then one spurious wakeup.
             pendingWakeup = false;
             counters.missedWakeups++;
+            LoopEvents.missedWakeup(MISSED_WAKEUP_BOUND_NANOS);
             logger.debug("missed eventfd wakeup recovered after a wait of at most {} ms",
                     TimeUnit.NANOSECONDS.toMillis(MISSED_WAKEUP_BOUND_NANOS));
         } else if (claimed) {
@@ -509,6 +525,7 @@ public final class CustomIoHandler implements IoHandler {
             r.applied = want;
         } catch (IOException e) {
             if (r.handle.isFdOpen()) {
+                LoopEvents.channelClosedByLoop(r.handle, r.applied == 0 ? "add" : "modify", e);
                 r.handle.controlFailed(e);
             }
         }
@@ -579,6 +596,8 @@ public final class CustomIoHandler implements IoHandler {
     @Override
     public void initialize() {
         loopThread = Thread.currentThread();
+        // A loop resumed after a suspension: the time it was suspended is no iteration of ours.
+        stallTimed = false;
         if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
             shutdownHookAdded = true;
             ((SingleThreadEventExecutor) executor).addShutdownHook(this::prepareToDestroy);

@@ -8,6 +8,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.Future;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,12 +137,47 @@ class CustomIoHandlerTest {
         assertEquals(seen, a.events.size(), "no event after cancel");
     }
 
+    /**
+     * An interest the kernel refuses (here: a second registration of a descriptor epoll already has, EEXIST) is
+     * handed to the handle, which closes its channel, and recorded as a JFR event when a recording wants it.
+     */
+    @Test
+    void aRefusedInterestIsReportedToTheHandleAndRecorded() throws Exception {
+        loop = new ManualIoEventLoop(Thread.currentThread(), factory);
+        SocketFd fd = SocketFd.newStream();
+        TestHandle first = new TestHandle(fd);
+        TestHandle second = new TestHandle(fd);
+        second.controlFailures = new ArrayList<>();
+        register(first).submit(CustomIoOps.of(CustomIoOps.READ));
+        loop.runNow();
+        try (Recording recording = new Recording()) {
+            recording.enable("dev.customtransport.ChannelClosedByLoop");
+            recording.start();
+            register(second).submit(CustomIoOps.of(CustomIoOps.READ));
+            loop.runNow();
+            recording.stop();
+            assertEquals(1, second.controlFailures.size());
+            assertTrue(second.controlFailures.get(0).getMessage().contains("EEXIST"),
+                    second.controlFailures.get(0).getMessage());
+            List<RecordedEvent> events = LoopEventsTest.read(recording, "dev.customtransport.ChannelClosedByLoop");
+            System.out.println("[jfr] " + events);
+            assertEquals(1, events.size(), events.toString());
+            RecordedEvent e = events.get(0);
+            assertEquals(fd.intValue(), e.getInt("fd"));
+            assertEquals("add", e.getString("operation"));
+            assertTrue(e.getString("error").contains("EEXIST"), e.getString("error"));
+            assertEquals(second.toString(), e.getString("channel"));
+        }
+    }
+
     static final class TestHandle implements CustomIoHandle {
         final SocketFd fd;
         final List<Integer> events = new ArrayList<>();
         Runnable onEvent;
         IoRegistration registration;
         int unregistered;
+        /** The interest failures the loop reported; null: a failure fails the test. */
+        List<IOException> controlFailures;
 
         TestHandle(SocketFd fd) {
             this.fd = fd;
@@ -163,7 +200,10 @@ class CustomIoHandlerTest {
 
         @Override
         public void controlFailed(IOException cause) {
-            throw new AssertionError(cause);
+            if (controlFailures == null) {
+                throw new AssertionError(cause);
+            }
+            controlFailures.add(cause);
         }
 
         @Override

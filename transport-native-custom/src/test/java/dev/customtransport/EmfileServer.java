@@ -7,13 +7,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 
+import jdk.jfr.Recording;
+
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child process of {@link EmfileTest}: a server on this transport, run with few descriptors. Prints its port,
- * then its figures every 250 ms until its parent closes stdin.
+ * then its figures every 250 ms ({@code STAT accepted reports waits acceptBackoffs}) until its parent closes stdin.
+ * With {@code -Ddev.customtransport.test.jfr=FILE} it records the accept back-off JFR events into FILE.
  */
 public final class EmfileServer {
     private EmfileServer() { }
@@ -22,6 +26,14 @@ public final class EmfileServer {
         // Log once while descriptors are plentiful: the JDK's log formatter loads time-zone data from a file on
         // first use, which fails (with an Error) once the process is out of descriptors.
         java.util.logging.Logger.getLogger(EmfileServer.class.getName()).info("starting");
+        String jfrFile = System.getProperty("dev.customtransport.test.jfr");
+        Recording recording = null;
+        if (jfrFile != null) {
+            // Started while descriptors are plentiful: the recording's files are open before they run out.
+            recording = new Recording();
+            recording.enable("dev.customtransport.AcceptBackoff");
+            recording.start();
+        }
         AtomicLong accepted = new AtomicLong();
         AtomicLong reports = new AtomicLong();
         CustomEventLoopGroup group = new CustomEventLoopGroup(1);
@@ -36,8 +48,9 @@ public final class EmfileServer {
         Thread stats = new Thread(() -> {
             try {
                 for (;;) {
-                    long waits = loop.submit(() -> loop.counters().waits()).get();
-                    System.out.println("STAT " + accepted.get() + ' ' + reports.get() + ' ' + waits);
+                    LoopCounters c = loop.submit(() -> loop.counters().copy()).get();
+                    System.out.println("STAT " + accepted.get() + ' ' + reports.get() + ' ' + c.waits() + ' '
+                            + c.acceptBackoffs());
                     System.out.flush();
                     Thread.sleep(250);
                 }
@@ -51,6 +64,10 @@ public final class EmfileServer {
             // run until the parent closes our stdin
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(jfrFile));
+        }
     }
 
     /** Counts the accept failures that reach the pipeline; swallows them so that only the transport backs off. */

@@ -249,28 +249,10 @@ class LoopFaultsTest {
         CustomEventLoopGroup group = new CustomEventLoopGroup(1);
         try {
             CustomEventLoop loop = (CustomEventLoop) group.next();
-            CustomIoHandler handler = loop.handler();
             loop.submit(() -> { }).sync();
             long before = loop.submit(() -> loop.counters().missedWakeups()).get();
-            long tookNanos = -1;
-            for (int attempt = 0; attempt < 20 && tookNanos < 0; attempt++) {
-                Thread.sleep(100); // the loop, idle, goes to sleep
-                handler.suppressNextWakeWrite = true;
-                long start = System.nanoTime();
-                loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
-                if (!handler.suppressNextWakeWrite) {
-                    tookNanos = System.nanoTime() - start; // the loop was asleep and its wakeup was lost
-                }
-                handler.suppressNextWakeWrite = false;
-            }
-            assertTrue(tookNanos >= 0, "the loop was never caught asleep");
-            // Counted once a whole bounded wait passed without its event: at the latest one bound after the run.
-            long missed = 0;
-            long deadline = System.nanoTime() + 10 * CustomIoHandler.MISSED_WAKEUP_BOUND_NANOS;
-            while (missed == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-                missed = loop.submit(() -> loop.counters().missedWakeups()).get() - before;
-            }
+            long tookNanos = loseOneWakeup(loop);
+            long missed = awaitMissedWakeups(loop, before);
             System.out.println("[wakeup] a lost wakeup recovered after " + TimeUnit.NANOSECONDS.toMillis(tookNanos)
                     + " ms (bound " + TimeUnit.NANOSECONDS.toMillis(CustomIoHandler.MISSED_WAKEUP_BOUND_NANOS)
                     + " ms); missedWakeups +" + missed);
@@ -280,5 +262,40 @@ class LoopFaultsTest {
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).sync();
         }
+    }
+
+    /**
+     * Loses one wakeup of {@code loop}: once the idle loop sleeps, the next claimed wakeup's eventfd write is
+     * suppressed and a task submitted. Returns how long the task took to run (the bounded wait ends it).
+     */
+    static long loseOneWakeup(CustomEventLoop loop) throws Exception {
+        CustomIoHandler handler = loop.handler();
+        long tookNanos = -1;
+        for (int attempt = 0; attempt < 20 && tookNanos < 0; attempt++) {
+            Thread.sleep(100); // the loop, idle, goes to sleep
+            handler.suppressNextWakeWrite = true;
+            long start = System.nanoTime();
+            loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
+            if (!handler.suppressNextWakeWrite) {
+                tookNanos = System.nanoTime() - start; // the loop was asleep and its wakeup was lost
+            }
+            handler.suppressNextWakeWrite = false;
+        }
+        assertTrue(tookNanos >= 0, "the loop was never caught asleep");
+        return tookNanos;
+    }
+
+    /**
+     * Missed wakeups counted since {@code before}, waited for: a loss is counted once a whole bounded wait passed
+     * without its event, at the latest one bound after the task ran.
+     */
+    static long awaitMissedWakeups(CustomEventLoop loop, long before) throws Exception {
+        long missed = 0;
+        long deadline = System.nanoTime() + 10 * CustomIoHandler.MISSED_WAKEUP_BOUND_NANOS;
+        while (missed == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            missed = loop.submit(() -> loop.counters().missedWakeups()).get() - before;
+        }
+        return missed;
     }
 }

@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import java.util.function.ToLongFunction;
 /**
  * Micrometer meters for the event loops of one group of transport-native-custom: per loop, what the loop counts
  * ({@link LoopCounters}) as function counters, its registered channels, pending tasks, ready-queue depth and I/O
- * ratio as gauges, and its lag (how late a periodic probe task runs) as a timer.
+ * ratio as gauges, and its lag (how long a periodic probe task waits to run) as a timer.
  *
  * <pre>{@code
  * EventLoopGroup workers = new MultiThreadIoEventLoopGroup(CustomIoHandler.newFactory());
@@ -41,11 +43,13 @@ import java.util.function.ToLongFunction;
  * nothing. Each meter is tagged {@code group} (the name given here), {@code loop} (the loop's index in the group)
  * and {@code readiness} ({@code level-triggered} or {@code edge-triggered}), plus the tags given here.
  *
- * <p>The counters have one writer, the loop thread, so they are read there: a probe task runs on each loop every
- * probe interval (1 s unless given), records how late it ran, and publishes a copy of the counters, the channel
- * count and the I/O ratio for the meters. What a scrape sees is at most one interval old. The probe wakes an idle
- * loop once per interval, and the I/O ratio costs the loop a {@code System.nanoTime()} pair per iteration from the
- * first bind on. {@link #close()} stops the probes; the meters then keep their last values.
+ * <p>The counters have one writer, the loop thread, so they are read there: every probe interval (1 s unless
+ * given) a probe task is submitted to each loop (from Netty's {@link GlobalEventExecutor} thread); it records how
+ * long it waited to run and publishes a copy of the counters, the channel count and the I/O ratio for the meters.
+ * What a scrape sees is at most one interval old. The probe wakes an idle loop once per interval but leaves a loop
+ * that Netty's auto-scaling suspended alone (and, not being a scheduled task, does not keep one from suspending);
+ * the I/O ratio costs each loop a {@code System.nanoTime()} pair per iteration from the first bind on.
+ * {@link #close()} stops the probes for good; the meters then keep their last values.
  */
 public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable {
     /** How often each loop is probed unless the constructor is given an interval. */
@@ -53,8 +57,11 @@ public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable 
 
     private final String groupName;
     private final Iterable<Tag> tags;
+    private final long intervalNanos;
     private final List<LoopProbe> probes;
-    private boolean started;
+    /** The periodic submission of the probes, from the first bind on; null before. */
+    private ScheduledFuture<?> ticker;
+    private boolean closed;
 
     /** Meters for the loops of {@code group}, tagged {@code group=groupName}. */
     public CustomEventLoopMetrics(EventLoopGroup group, String groupName) {
@@ -78,12 +85,13 @@ public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable 
         if (probeInterval.isNegative() || probeInterval.isZero()) {
             throw new IllegalArgumentException("probeInterval must be positive: " + probeInterval);
         }
+        this.intervalNanos = probeInterval.toNanos();
         List<LoopProbe> found = new ArrayList<>();
         int index = 0;
         for (EventExecutor loop : group) {
             CustomIoHandler handler = CustomIoHandler.of(loop);
             if (handler != null) {
-                found.add(new LoopProbe(loop, handler, index, probeInterval.toNanos()));
+                found.add(new LoopProbe(loop, handler, index));
             }
             index++;
         }
@@ -93,9 +101,10 @@ public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable 
     @Override
     public void bindTo(MeterRegistry registry) {
         synchronized (this) {
-            if (!started) {
-                started = true;
+            if (ticker == null && !closed && !probes.isEmpty()) {
                 probes.forEach(LoopProbe::start);
+                ticker = GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(this::tick, 0, intervalNanos,
+                        TimeUnit.NANOSECONDS);
             }
         }
         for (LoopProbe probe : probes) {
@@ -104,10 +113,26 @@ public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable 
         }
     }
 
-    /** Stops probing the loops; the meters keep the last values the probes published. */
+    /** Stops probing the loops, for good; the meters keep the last values the probes published. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         probes.forEach(LoopProbe::stop);
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    /** Every interval, on Netty's global executor: a probe for each loop; ends once every loop has shut down. */
+    private void tick() {
+        boolean live = false;
+        for (LoopProbe p : probes) {
+            p.submit();
+            live |= !p.isStopped();
+        }
+        if (!live) {
+            close();
+        }
     }
 
     private static void bind(MeterRegistry registry, LoopProbe p, Tags tags) {
@@ -156,11 +181,11 @@ public final class CustomEventLoopMetrics implements MeterBinder, AutoCloseable 
                         + " kernel events and running the ready queue, not waiting and not running tasks")
                 .register(registry);
         TimeGauge.builder("customtransport.loop.lag.current", p, TimeUnit.NANOSECONDS, LoopProbe::currentLagNanos)
-                .tags(tags).description("How late the pending probe task is now: 0 while the loop keeps up, growing"
-                        + " while it is busy or stuck").register(registry);
+                .tags(tags).description("How long the probe task in flight has waited so far: near 0 while the loop"
+                        + " keeps up, growing while it is busy or stuck").register(registry);
         p.addLagTimer(Timer.builder("customtransport.loop.lag").tags(tags)
-                .description("How late each probe task ran after it was due: the time work submitted to the loop"
-                        + " waits before it starts")
+                .description("How long each probe task waited from its submission to its start: what work"
+                        + " submitted to the loop waits, the wakeup of a sleeping loop included")
                 .register(registry));
     }
 

@@ -4,7 +4,6 @@ import dev.customtransport.CustomIoHandler;
 import dev.customtransport.LoopCounters;
 import io.micrometer.core.instrument.Timer;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,67 +11,83 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples one loop on the loop's own thread, once per interval: how late the sample itself ran (the loop's lag),
- * a copy of the counters, the registered channels and the share of the interval spent handling I/O. The counters
- * have one writer, the loop, and are exact only there; meters on other threads read the copy published here.
+ * Samples one loop on the loop's own thread: a task submitted once per interval that records how long it waited to
+ * run (the loop's lag), and publishes a copy of the counters, the registered channels and the share of the interval
+ * spent handling I/O. The counters have one writer, the loop, and are exact only there; meters on other threads
+ * read the copy published here.
+ *
+ * <p>The task is submitted from outside ({@link #submit()}, by the binder's timer) rather than scheduled on the loop:
+ * a scheduled task would keep Netty's auto-scaling from suspending an idle loop, and a suspended loop is left
+ * alone (waking it would undo the suspension; it has no channels and does nothing).
  */
 final class LoopProbe implements Runnable {
     final EventExecutor loop;
     final CustomIoHandler handler;
     final int index;
-    private final long intervalNanos;
     private final CopyOnWriteArrayList<Timer> lagTimers = new CopyOnWriteArrayList<>();
 
     // Written by the loop thread, read by meters on any thread.
     private volatile LoopCounters counters;
     private volatile int channels;
     private volatile double ioRatio = Double.NaN;
-    /** When the pending sample is due (System.nanoTime()); how late it is now is the lag of a loop stuck now. */
-    private volatile long dueNanos;
+    /** A submitted sample has not run yet; {@link #submittedNanos} is when it was submitted. */
+    private volatile boolean inFlight;
+    private volatile long submittedNanos;
     private volatile boolean stopped;
-    private volatile Future<?> pending;
 
     // Loop thread only.
     private boolean sampled;
     private long lastSampleNanos;
     private long lastIoNanos;
 
-    LoopProbe(EventExecutor loop, CustomIoHandler handler, int index, long intervalNanos) {
+    LoopProbe(EventExecutor loop, CustomIoHandler handler, int index) {
         this.loop = loop;
         this.handler = handler;
         this.index = index;
-        this.intervalNanos = intervalNanos;
     }
 
+    /** Once, at the first bind: the I/O ratio needs the loop to add up its active I/O time. */
     void start() {
         handler.measureActiveIoTime();
-        dueNanos = System.nanoTime();
-        try {
-            loop.execute(this);
-        } catch (RejectedExecutionException e) {
-            stopped = true; // the loop is shut down: nothing to sample
-        }
-    }
-
-    void stop() {
-        stopped = true;
-        Future<?> f = pending;
-        if (f != null) {
-            f.cancel(false);
-        }
     }
 
     void addLagTimer(Timer timer) {
         lagTimers.addIfAbsent(timer); // a registry bound twice hands back the same timer
     }
 
-    @Override
-    public void run() {
-        long now = System.nanoTime();
+    /** The binder's timer thread, once per interval: hands the loop a sample unless one is still waiting. */
+    void submit() {
         if (stopped) {
             return;
         }
-        long lag = Math.max(0, now - dueNanos);
+        if (loop.isShuttingDown()) {
+            stopped = true; // a sample still in flight may never run now
+            return;
+        }
+        if (inFlight || loop.isSuspended()) {
+            return;
+        }
+        submittedNanos = System.nanoTime();
+        inFlight = true;
+        try {
+            loop.execute(this);
+        } catch (RejectedExecutionException e) {
+            inFlight = false; // shut down meanwhile, or a full task queue: the next interval tries again
+        }
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    boolean isStopped() {
+        return stopped;
+    }
+
+    @Override
+    public void run() {
+        long now = System.nanoTime();
+        long lag = now - submittedNanos;
         for (Timer t : lagTimers) {
             t.record(lag, TimeUnit.NANOSECONDS);
         }
@@ -85,16 +100,7 @@ final class LoopProbe implements Runnable {
         lastIoNanos = c.activeIoNanos();
         channels = handler.registeredChannels();
         counters = c;
-        if (loop.isShuttingDown()) {
-            stopped = true; // Netty cancels scheduled tasks on shutdown; do not add one
-            return;
-        }
-        dueNanos = System.nanoTime() + intervalNanos;
-        try {
-            pending = loop.schedule(this, intervalNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            stopped = true;
-        }
+        inFlight = false;
     }
 
     /** The last copy of the counters; null before the first sample. */
@@ -111,9 +117,9 @@ final class LoopProbe implements Runnable {
         return ioRatio;
     }
 
-    /** How late the pending sample is now: 0 while the loop keeps up, growing while it is busy or stuck. */
+    /** How long the sample in flight has waited so far: 0 while the loop keeps up, growing while it is stuck. */
     double currentLagNanos() {
-        return stopped ? 0 : Math.max(0, System.nanoTime() - dueNanos);
+        return inFlight && !stopped ? Math.max(0, System.nanoTime() - submittedNanos) : 0;
     }
 
     /** Tasks waiting in the loop's queue (a thread-safe read of its size); NaN for a loop that has none to ask. */

@@ -23,6 +23,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.AutoScalingEventExecutorChooserFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -141,6 +144,32 @@ class CustomEventLoopMetricsTest {
         awaitTrue(() -> lag.count() > before, registry);
         assertTrue(lag.max(TimeUnit.MILLISECONDS) >= 200, "max lag " + lag.max(TimeUnit.MILLISECONDS) + " ms");
         awaitTrue(() -> current.value(TimeUnit.MILLISECONDS) < 200, registry);
+    }
+
+    /**
+     * Netty's auto-scaling suspends a loop only when it has no channels and no scheduled task: the probes, submitted
+     * from outside, must not keep an idle loop awake (a periodic task scheduled on the loop does), nor wake a
+     * suspended one. A suspended loop gives its thread back: the thread ends.
+     */
+    @Test
+    void idleLoopsOfAnAutoScalingGroupStillSuspend() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventLoopGroup group = group(new MultiThreadIoEventLoopGroup(2, (Executor) null,
+                new AutoScalingEventExecutorChooserFactory(1, 2, 100, TimeUnit.MILLISECONDS, 0.2, 0.9, 2, 2, 1),
+                CustomIoHandler.newFactory()));
+        List<Thread> threads = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            threads.add(loop.submit(Thread::currentThread).get()); // both loops start
+        }
+        bind(registry, group, "scaling");
+        awaitTrue(() -> registry.find("customtransport.loop.lag").timers().stream().allMatch(t -> t.count() >= 2),
+                registry);
+        awaitTrue(() -> threads.stream().anyMatch(t -> !t.isAlive()), registry);
+        int index = threads.get(0).isAlive() ? 1 : 0;
+        Timer lag = registry.find("customtransport.loop.lag").tag("loop", Integer.toString(index)).timer();
+        long count = lag.count();
+        Thread.sleep(10 * PROBE.toMillis());
+        assertEquals(count, lag.count(), "no probe is submitted to a suspended loop");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import jdk.jfr.Recording;
@@ -34,16 +35,21 @@ class LoopEventsTest {
             recording.enable("dev.customtransport.LoopStall").withThreshold(Duration.ofMillis(100));
             recording.start();
             String countedThread = stall(counted);
+            stall(counted); // the loop's one event object, begun and checked again
             String plainThread = stall(plain);
             recording.stop();
             List<RecordedEvent> events = read(recording, "dev.customtransport.LoopStall");
             System.out.println("[jfr] " + events);
 
-            RecordedEvent c = onThread(events, countedThread);
-            assertTrue(c.getDuration().toMillis() >= 100, "over the threshold: " + c);
-            assertTrue(c.getLong("tasks") >= 1, "a CustomEventLoopGroup counts its tasks: " + c);
-            assertTrue(c.getLong("readyRuns") >= 0, c.toString());
-            RecordedEvent p = onThread(events, plainThread);
+            List<RecordedEvent> c = onThread(events, countedThread);
+            assertEquals(2, c.size(), "both stalls: " + c);
+            assertTrue(c.get(1).getStartTime().isAfter(c.get(0).getStartTime()), c.toString());
+            for (RecordedEvent e : c) {
+                assertTrue(e.getDuration().toMillis() >= 100, "over the threshold: " + e);
+                assertTrue(e.getLong("tasks") >= 1, "a CustomEventLoopGroup counts its tasks: " + e);
+                assertEquals(0, e.getLong("readyRuns"), e.toString());
+            }
+            RecordedEvent p = onThread(events, plainThread).get(0);
             assertEquals(-1, p.getLong("tasks"), "a plain group's loop does not count tasks: " + p);
         } finally {
             counted.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).sync();
@@ -89,22 +95,31 @@ class LoopEventsTest {
         }
     }
 
-    /** Makes the group's loop run a task that sleeps 300 ms, then one more; returns the loop's thread name. */
+    /**
+     * Makes the group's loop run a task that sleeps 300 ms, and waits until the loop has come back to its next wait,
+     * where the iteration is checked. Returns the loop's thread name.
+     */
     private static String stall(EventLoopGroup group) throws Exception {
-        String thread = group.next().submit(() -> {
+        EventLoop loop = group.next();
+        CustomIoHandler handler = CustomIoHandler.of(loop);
+        long waitsBefore = loop.submit(() -> {
+            long waits = handler.counters().waits();
             Thread.sleep(300);
-            return Thread.currentThread().getName();
+            return waits;
         }).get();
-        // The iteration is checked when the loop next waits: the next task runs after that.
-        group.next().submit(() -> { }).sync();
-        return thread;
+        // A task submitted now may still run in the same batch as the sleeping one: ask until a wait came between.
+        while (loop.submit(() -> handler.counters().waits()).get() == waitsBefore) {
+            Thread.sleep(1);
+        }
+        return loop.submit(() -> Thread.currentThread().getName()).get();
     }
 
-    private static RecordedEvent onThread(List<RecordedEvent> events, String thread) {
+    /** The events on {@code thread}, in the order they started; at least one. */
+    private static List<RecordedEvent> onThread(List<RecordedEvent> events, String thread) {
         List<RecordedEvent> on = events.stream().filter(e -> thread.equals(e.getThread().getJavaName()))
-                .collect(Collectors.toList());
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).collect(Collectors.toList());
         assertFalse(on.isEmpty(), "no event on " + thread + " in " + events);
-        return on.get(0);
+        return on;
     }
 
     /** The events named {@code name} in a stopped recording, read back from a file. */

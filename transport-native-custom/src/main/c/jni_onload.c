@@ -19,6 +19,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "poller.h"
 #include "transport.h"
 
 #define CT_MARKER "customtransport_"

@@ -19,7 +19,7 @@ struct ct_natives {
     jint count;
 };
 
-/* errors.c: SystemNative. */
+/* system.c: SystemNative. */
 extern const struct ct_natives ct_system_natives;
 /* socket.c: SocketNative (sockets, addresses, I/O, options through sockopt.h). */
 extern const struct ct_natives ct_socket_natives;
@@ -27,10 +27,11 @@ extern const struct ct_natives ct_socket_natives;
 extern const struct ct_natives ct_datagram_natives;
 /* unix_linux.c | unix_bsd.c: UnixNative (descriptor passing, credentials, splice, struct options). */
 extern const struct ct_natives ct_unix_natives;
-
 /* netty_unix.c: NettyUnixNative, which binds our natives of Netty's unix types one method at a time. */
 extern const struct ct_natives ct_netty_unix_natives;
-/* errors.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
+/* The poller backend's table (ct_poller_natives) is in poller.h, with the rest of that contract. */
+
+/* system.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
 jstring ct_strerror_string(JNIEnv *env, int err);
 
 /*
@@ -44,8 +45,6 @@ jstring ct_strerror_string(JNIEnv *env, int err);
 #define CT_F_PEER_PID 0x10    /* peerCredentials knows the peer's pid */
 #define CT_F_TCP_INFO 0x20    /* tcpInfo */
 #define CT_F_TCP_MD5SIG 0x40  /* setTcpMd5Sig */
-/* poller_epoll.c | poller_kqueue.c, see poller.h. */
-extern const struct ct_natives ct_poller_natives;
 
 /* What a native returns for a syscall's result: the result itself, or -errno when the call failed (-1). */
 static inline jlong ct_result(jlong res) {

@@ -36,7 +36,8 @@ jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
 kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
-sources=("$src_dir/jni_onload.c" "$src_dir/system.c" "$src_dir/socket.c" "$src_dir/netty_unix.c" "$src_dir/fdpass.c")
+sources=("$src_dir/jni_onload.c" "$src_dir/system.c" "$src_dir/socket.c" "$src_dir/netty_unix.c" "$src_dir/fdpass.c"
+         "$src_dir/datagram.c")
 # socket_<os>.c holds the socket calls whose form differs (accept4, sendfile, pipe2). The datagram and unix natives
 # come in a Linux form (recvmmsg/sendmmsg, GSO/GRO, SO_PEERCRED, splice, TCP_INFO) and a BSD one (loops of
 # recvmsg/sendmsg, LOCAL_PEERCRED, the rest refused); the emulation build takes the BSD one (see above).

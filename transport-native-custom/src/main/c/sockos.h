@@ -1,12 +1,20 @@
 /*
- * The socket (and pipe) calls whose form differs between the OSes, used by socket.c: socket_linux.c on Linux,
- * socket_bsd.c on macOS and the BSDs. Each returns its result or -errno.
+ * The socket (and pipe) calls whose form differs between the OSes: socket_linux.c on Linux, socket_bsd.c on macOS
+ * and the BSDs. Each returns its result or -errno.
  */
 #ifndef CT_SOCKOS_H
 #define CT_SOCKOS_H
 
 #include <sys/socket.h>
 #include <sys/types.h>
+
+/* The flags our sendmsg calls pass: MSG_NOSIGNAL where it is honoured. macOS relies on SO_NOSIGPIPE instead, set on
+ * every socket ct_os_socket and ct_os_accept make, because older macOS kernels do not know the flag. */
+#if defined(MSG_NOSIGNAL) && !defined(__APPLE__)
+#define CT_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define CT_SEND_FLAGS 0
+#endif
 
 /* A non-blocking, close-on-exec socket (and one that never raises SIGPIPE where the OS allows saying so). */
 int ct_os_socket(int af, int kind);

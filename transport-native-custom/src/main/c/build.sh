@@ -36,19 +36,19 @@ jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
 kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
-sources=("$src_dir/jni_onload.c" "$src_dir/system.c" "$src_dir/socket.c" "$src_dir/netty_unix.c" "$src_dir/fdpass.c"
-         "$src_dir/datagram.c")
+sources=("$src_dir/jni_onload.c" "$src_dir/system.c" "$src_dir/socket.c" "$src_dir/netty_unix.c" "$src_dir/unix.c"
+         "$src_dir/datagram.c" "$src_dir/kernel.c")
 # socket_<os>.c holds the socket calls whose form differs (accept4, sendfile, pipe2). The datagram and unix natives
 # come in a Linux form (recvmmsg/sendmmsg, GSO/GRO, SO_PEERCRED, splice, TCP_INFO) and a BSD one (loops of
 # recvmsg/sendmsg, LOCAL_PEERCRED, the rest refused); the emulation build takes the BSD one (see above).
 case "$os" in
     linux) sources+=("$src_dir/socket_linux.c")
            if [ -n "$kqueue_prefix" ]; then
-               sources+=("$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c")
+               sources+=("$src_dir/datagram_bsd.c" "$src_dir/kernel_bsd.c")
            else
-               sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c")
+               sources+=("$src_dir/datagram_linux.c" "$src_dir/kernel_linux.c")
            fi ;;
-    *) sources+=("$src_dir/socket_bsd.c" "$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c") ;; # macOS and the BSDs
+    *) sources+=("$src_dir/socket_bsd.c" "$src_dir/datagram_bsd.c" "$src_dir/kernel_bsd.c") ;; # macOS and the BSDs
 esac
 for s in "$@"; do
     if [ -n "$kqueue_prefix" ] && [ "$s" = poller_epoll.c ]; then

@@ -120,6 +120,7 @@ static const struct ct_natives *const ct_all_natives[] = {
     &ct_poller_natives,
     &ct_datagram_natives,
     &ct_unix_natives,
+    &ct_kernel_natives,
     &ct_netty_unix_natives,
 };
 

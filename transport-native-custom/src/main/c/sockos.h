@@ -29,4 +29,11 @@ ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count);
 /* A non-blocking, close-on-exec pipe into fds[0] (read end) and fds[1] (write end): 0 or -errno. */
 int ct_os_pipe(int fds[2]);
 
+/* The credentials of a Unix domain socket's peer into out[0..2] = pid, uid, gid, with pid 0 where the system does
+ * not say: 0 or -errno. */
+int ct_os_peer_credentials(int fd, int out[3]);
+
+/* The CT_F_* bits (transport.h) of the calls above: CT_F_PEER_PID where ct_os_peer_credentials knows the pid. */
+int ct_os_socket_features(void);
+
 #endif /* CT_SOCKOS_H */

@@ -23,10 +23,12 @@ struct ct_natives {
 extern const struct ct_natives ct_system_natives;
 /* socket.c: SocketNative (sockets, addresses, I/O, options through sockopt.h). */
 extern const struct ct_natives ct_socket_natives;
-/* datagram_linux.c | datagram_bsd.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
+/* datagram.c: DatagramNative (message arrays, batches, multicast), over the per-OS steps of datagram.h. */
 extern const struct ct_natives ct_datagram_natives;
-/* unix_linux.c | unix_bsd.c: UnixNative (descriptor passing, credentials, splice, struct options). */
+/* unix.c: UnixNative (what Unix domain sockets add: descriptor passing, peer credentials). */
 extern const struct ct_natives ct_unix_natives;
+/* kernel.c: KernelNative (raw and struct-valued options, TCP_INFO, TCP_MD5SIG, splice and pipes), see kernel.h. */
+extern const struct ct_natives ct_kernel_natives;
 /* netty_unix.c: NettyUnixNative, which binds our natives of Netty's unix types one method at a time. */
 extern const struct ct_natives ct_netty_unix_natives;
 /* The poller backend's table (ct_poller_natives) is in poller.h, with the rest of that contract. */
@@ -35,8 +37,8 @@ extern const struct ct_natives ct_netty_unix_natives;
 jstring ct_strerror_string(JNIEnv *env, int err);
 
 /*
- * What a build's datagram and unix natives can do, as the bits of the features word that DatagramNative's and
- * UnixNative's constants() report (Java: NativeFeatures). A call to a missing one returns -EOPNOTSUPP.
+ * What a build's natives can do, as the bits of the features words that the constants() of DatagramNative,
+ * UnixNative and KernelNative report (Java: NativeFeatures). A call to a missing one returns -EOPNOTSUPP.
  */
 #define CT_F_UDP_SEGMENT 0x01 /* sendmsg takes a UDP_SEGMENT size (GSO) */
 #define CT_F_UDP_GRO 0x02     /* recvmsg reports the UDP_GRO segment size of a coalesced datagram */

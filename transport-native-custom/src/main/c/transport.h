@@ -27,7 +27,7 @@ extern const struct ct_natives ct_socket_natives;
 extern const struct ct_natives ct_datagram_natives;
 /* unix.c: UnixNative (what Unix domain sockets add: descriptor passing, peer credentials). */
 extern const struct ct_natives ct_unix_natives;
-/* kernel.c: KernelNative (raw and struct-valued options, TCP_INFO, TCP_MD5SIG, splice and pipes), see kernel.h. */
+/* kernel.c: KernelNative (raw options, TCP_INFO, TCP_MD5SIG, splice and its pipes), over the natives of kernel.h. */
 extern const struct ct_natives ct_kernel_natives;
 /* netty_unix.c: NettyUnixNative, which binds our natives of Netty's unix types one method at a time. */
 extern const struct ct_natives ct_netty_unix_natives;

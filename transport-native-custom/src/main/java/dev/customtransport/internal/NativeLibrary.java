@@ -123,7 +123,7 @@ public final class NativeLibrary {
     private static void preloadNativeClasses() {
         Class<?>[] classes = {
             SystemNative.class, SocketNative.class, EpollNative.class, KqueueNative.class, DatagramNative.class,
-            UnixNative.class, NettyUnixNative.class,
+            UnixNative.class, KernelNative.class, NettyUnixNative.class,
         };
         for (Class<?> c : classes) {
             if (c.getClassLoader() != NativeLibrary.class.getClassLoader()) {

@@ -1,6 +1,7 @@
 /*
- * Descriptor passing over Unix sockets (SCM_RIGHTS), the natives UnixNative.sendFd/recvFds: plain POSIX, shared by
- * unix_linux.c and unix_bsd.c, which differ only in the flags below.
+ * UnixNative: what Unix domain sockets add to plain sockets, descriptor passing (SCM_RIGHTS) and the peer's
+ * credentials. Plain POSIX but for the credentials call, whose form differs per OS (sockos.h). Every native is one
+ * syscall and returns its result or -errno.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -9,13 +10,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "fdpass.h"
+#include "sockos.h"
+#include "transport.h"
 
-#if defined(MSG_NOSIGNAL) && !defined(__APPLE__)
-#define CT_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define CT_SEND_FLAGS 0 /* macOS: SO_NOSIGPIPE is set on every socket we make (socket_bsd.c) */
-#endif
+/* The most descriptors one received message may carry here; more are reported with MSG_CTRUNC. */
+#define CT_MAX_FDS_PER_MESSAGE 16
 
 /*
  * MSG_CMSG_CLOEXEC (Linux, FreeBSD 10+) marks received descriptors close-on-exec atomically. macOS has no such
@@ -29,7 +28,7 @@
 #endif
 
 /* sendmsg of one byte carrying `fd` as SCM_RIGHTS: 1, or -errno. */
-jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
+static jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
     (void) env; (void) clazz;
     char data = 0;
     struct iovec iov = { &data, 1 };
@@ -63,7 +62,7 @@ jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
  * not asked to pass on in the child, which covers Java's own Runtime.exec/ProcessBuilder; a native library that
  * forks in that window is not covered.
  */
-jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out) {
+static jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out) {
     (void) clazz;
     if (out == NULL || (*env)->GetArrayLength(env, out) < 2 + CT_MAX_FDS_PER_MESSAGE) {
         return -EINVAL;
@@ -109,3 +108,38 @@ jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out) {
     (*env)->SetIntArrayRegion(env, out, 0, 2 + count, result);
     return (jint) n;
 }
+
+/* The peer's credentials into out[0..2] = pid, uid, gid; pid 0 where the system does not say (see sockos.h). */
+static jint ct_peer_credentials(JNIEnv *env, jclass clazz, jint fd, jintArray out) {
+    (void) clazz;
+    int cred[3];
+    int rc = ct_os_peer_credentials(fd, cred);
+    if (rc < 0) {
+        return rc;
+    }
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 3) {
+        return -EINVAL;
+    }
+    jint values[3] = { cred[0], cred[1], cred[2] };
+    (*env)->SetIntArrayRegion(env, out, 0, 3, values);
+    return 0;
+}
+
+static void ct_unix_constants(JNIEnv *env, jclass clazz, jintArray out) {
+    (void) clazz;
+    const jint values[] = {
+        CT_MAX_FDS_PER_MESSAGE, MSG_CTRUNC, ct_os_socket_features() & CT_F_PEER_PID,
+    };
+    (*env)->SetIntArrayRegion(env, out, 0, CT_ARRAY_LENGTH(values), values);
+}
+
+static const JNINativeMethod ct_unix_methods[] = {
+    { "constants", "([I)V", (void *) ct_unix_constants },
+    { "sendFd", "(II)I", (void *) ct_send_fd },
+    { "recvFds", "(I[I)I", (void *) ct_recv_fds },
+    { "peerCredentials", "(I[I)I", (void *) ct_peer_credentials },
+};
+
+const struct ct_natives ct_unix_natives = {
+    "dev/customtransport/internal/UnixNative", ct_unix_methods, CT_ARRAY_LENGTH(ct_unix_methods),
+};

@@ -111,7 +111,7 @@ class NativeLibraryTest {
     private static String runProbeWithClassPathPrefix(Path prefix, String... properties)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(Emulator.java());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.equals("-Xcheck:jni")) {
                 command.add(arg);

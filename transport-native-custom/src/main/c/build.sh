@@ -3,9 +3,10 @@
 #
 #   build.sh <output dir> <os> <arch> <backend sources...>
 #
-# Environment: CC (default gcc), JAVA_HOME (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
-# (e.g. "-fsanitize=address,undefined"). The common sources are listed here; the per-OS ones (exactly one poller
-# backend and one sockopt table) come from the Maven profile of the platform.
+# Environment: CC (default gcc; a cross compiler for linux-aarch_64 on an x86_64 host, see pom.xml), JAVA_HOME (the
+# JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS (e.g. "-fsanitize=address,undefined"). The common
+# sources are listed here; the per-OS ones (exactly one poller backend and one sockopt table) come from the Maven
+# profile of the platform.
 #
 # CT_KQUEUE_EMULATION_PREFIX (Linux only, for tests; Maven: -Dkqueue.emulation.prefix=<dir>): the install prefix of
 # a libkqueue build. The kqueue backend (poller_kqueue.c) then replaces poller_epoll.c, compiled against

@@ -6,7 +6,8 @@
 # <os> and <arch> name the file (<output dir>/libcustomtransport_<os>_<arch>.so, as the Java loader looks for it),
 # and <os> (with the emulation below) chooses the per-OS sources: this script is the one place that lists them.
 #
-# Environment: CC (default gcc), JAVA_HOME (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
+# Environment: CC (default gcc; the cross compiler for linux-aarch_64 on an x86_64 host, see pom.xml), JAVA_HOME
+# (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
 # (e.g. "-fsanitize=address,undefined").
 #
 # CT_KQUEUE_EMULATION_PREFIX (Linux only, for tests; Maven: -Dkqueue.emulation.prefix=<dir>): the install prefix of

@@ -1,12 +1,12 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ class EmfileTest {
 
     @Test
     void serverSurvivesAConnectStormWithoutDescriptors() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Emulator.java();
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"",
                 java, "-cp", System.getProperty("java.class.path"), "-Xss512k",
                 "--enable-native-access=ALL-UNNAMED", EmfileServer.class.getName());

@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Keeps the wiring honest: a Netty testsuite subclass that does not override {@code newFactories()} silently runs
  * NIO only (Netty's own {@code EpollDatagramMulticastIpv6WithIpv4AddrTest} does), one that picks the wrong
  * permutation runs the wrong mode, and a mode's class that adds code of its own runs something the other mode does
- * not.
+ * not. {@link TestsuiteGuardsTest} checks that each rule here fails on a class that breaks it.
  */
 class TestsuiteWiringTest {
 

@@ -23,6 +23,10 @@ class WakeupTest {
         CustomEventLoopGroup group = new CustomEventLoopGroup(1);
         try {
             CustomEventLoop loop = (CustomEventLoop) group.next();
+            // Started and asleep before the first submission, so at least that one has to wake it (under qemu-user
+            // the producers could otherwise fill the queue before the loop thread ever ran).
+            loop.submit(() -> { }).sync();
+            Thread.sleep(100);
             int threads = 6;
             int perThread = 3000;
             CountDownLatch done = new CountDownLatch(threads * perThread);

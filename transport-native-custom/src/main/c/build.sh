@@ -1,31 +1,52 @@
 #!/usr/bin/env bash
-# Compiles the JNI layer into one shared library; run by Maven (exec-maven-plugin, process-classes phase).
+# Compiles the JNI layer into one shared library; run by Maven (exec-maven-plugin, compile phase).
 #
-#   build.sh <output dir> <os> <arch> <backend sources...>
+#   build.sh <output dir> <os> <arch>
 #
-# Environment: CC (default gcc), JAVA_HOME (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
-# (e.g. "-fsanitize=address,undefined"). The common sources are listed here; the per-OS ones (exactly one poller
-# backend and one sockopt table) come from the Maven profile of the platform.
+# <os> and <arch> name the file (<output dir>/libcustomtransport_<os>_<arch>.so, as the Java loader looks for it),
+# and <os> (with the emulation below) chooses the per-OS sources: this script is the one place that lists them.
+#
+# Environment: CC (default gcc; the cross compiler for linux-aarch_64 on an x86_64 host, see pom.xml), JAVA_HOME
+# (the JDK whose include/ to use), CT_EXTRA_CFLAGS / CT_EXTRA_LDFLAGS
+# (e.g. "-fsanitize=address,undefined").
 #
 # CT_KQUEUE_EMULATION_PREFIX (Linux only, for tests; Maven: -Dkqueue.emulation.prefix=<dir>): the install prefix of
 # a libkqueue build. The kqueue backend (poller_kqueue.c) then replaces poller_epoll.c, compiled against
 # libkqueue's <sys/event.h> and linked to its library (found at run time through the rpath), and the BSD datagram
-# and unix files (datagram_bsd.c, unix_bsd.c, portable enough to build on Linux) replace the Linux ones, so that
+# and kernel files (datagram_bsd.c, kernel_bsd.c, portable enough to build on Linux) replace the Linux ones, so that
 # the tests run the natives macOS and FreeBSD ship; Linux's socket and option files stay (socket_linux.c,
 # sockopt_linux.c). Such a library is for exercising that code here, never for shipping.
 set -euo pipefail
 
-if [ $# -lt 4 ]; then
-    echo "usage: $0 <output dir> <os> <arch> <backend sources...>" >&2
+if [ $# -ne 3 ]; then
+    echo "usage: $0 <output dir> <os> <arch>" >&2
     exit 2
 fi
 out_dir=$1
 os=$2
 arch=$3
-shift 3
+kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
+
+# Every per-OS file, by role: the poller backend (poller.h), the socket calls whose form differs (sockos.h), the
+# option table (sockopt.h), and the OS parts of DatagramNative (datagram.h) and KernelNative (kernel.h).
 case "$os" in
+    linux)
+        if [ -n "$kqueue_prefix" ]; then
+            per_os=(poller_kqueue.c socket_linux.c sockopt_linux.c datagram_bsd.c kernel_bsd.c) # the emulation
+        else
+            per_os=(poller_epoll.c socket_linux.c sockopt_linux.c datagram_linux.c kernel_linux.c)
+        fi ;;
+    osx|freebsd|openbsd|netbsd|dragonfly)
+        if [ -n "$kqueue_prefix" ]; then
+            echo "build.sh: kqueue.emulation.prefix is for Linux builds; $os has a kqueue of its own" >&2
+            exit 1
+        fi
+        per_os=(poller_kqueue.c socket_bsd.c sockopt_bsd.c datagram_bsd.c kernel_bsd.c) ;;
     unsupported)
         echo "build.sh: no native build profile in pom.xml matches this platform ($arch)" >&2
+        exit 1 ;;
+    *)
+        echo "build.sh: no native sources for the OS '$os'" >&2
         exit 1 ;;
 esac
 
@@ -35,24 +56,8 @@ java_home=${JAVA_HOME:?JAVA_HOME must name a JDK}
 jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
-kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
-sources=("$src_dir/jni_onload.c" "$src_dir/errors.c" "$src_dir/socket.c" "$src_dir/netty_unix.c" "$src_dir/fdpass.c")
-# socket_<os>.c holds the socket calls whose form differs (accept4, sendfile, pipe2). The datagram and unix natives
-# come in a Linux form (recvmmsg/sendmmsg, GSO/GRO, SO_PEERCRED, splice, TCP_INFO) and a BSD one (loops of
-# recvmsg/sendmsg, LOCAL_PEERCRED, the rest refused); the emulation build takes the BSD one (see above).
-case "$os" in
-    linux) sources+=("$src_dir/socket_linux.c")
-           if [ -n "$kqueue_prefix" ]; then
-               sources+=("$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c")
-           else
-               sources+=("$src_dir/datagram_linux.c" "$src_dir/unix_linux.c")
-           fi ;;
-    *) sources+=("$src_dir/socket_bsd.c" "$src_dir/datagram_bsd.c" "$src_dir/unix_bsd.c") ;; # macOS and the BSDs
-esac
-for s in "$@"; do
-    if [ -n "$kqueue_prefix" ] && [ "$s" = poller_epoll.c ]; then
-        s=poller_kqueue.c
-    fi
+sources=()
+for s in jni_onload.c system.c socket.c netty_unix.c unix.c datagram.c kernel.c "${per_os[@]}"; do
     sources+=("$src_dir/$s")
 done
 
@@ -64,10 +69,6 @@ case "$os" in
     *) ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined) ;; # the BSDs: dlopen/dladdr are in libc
 esac
 if [ -n "$kqueue_prefix" ]; then
-    if [ "$os" != linux ]; then
-        echo "build.sh: kqueue.emulation.prefix is for Linux builds; $os has a kqueue of its own" >&2
-        exit 1
-    fi
     if [ ! -f "$kqueue_prefix/include/kqueue/sys/event.h" ]; then
         echo "build.sh: no libkqueue headers under $kqueue_prefix/include/kqueue (kqueue.emulation.prefix)" >&2
         exit 1

@@ -19,6 +19,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "poller.h"
 #include "transport.h"
 
 #define CT_MARKER "customtransport_"
@@ -119,6 +120,7 @@ static const struct ct_natives *const ct_all_natives[] = {
     &ct_poller_natives,
     &ct_datagram_natives,
     &ct_unix_natives,
+    &ct_kernel_natives,
     &ct_netty_unix_natives,
 };
 

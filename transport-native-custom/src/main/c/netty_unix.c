@@ -54,7 +54,7 @@ static jint ct_nfd_open(JNIEnv *env, jclass clazz, jstring path) {
 
 static jint ct_nfd_close(JNIEnv *env, jclass clazz, jint fd) {
     (void) env; (void) clazz;
-    /* EINTR: on Linux the descriptor is released anyway (see socket.c's close). */
+    /* EINTR: the descriptor is released anyway (see socket.c's close). */
     if (close(fd) < 0 && errno != EINTR) {
         return -errno;
     }

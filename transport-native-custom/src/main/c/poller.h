@@ -16,6 +16,7 @@
 /* Which backend this library was compiled with (one of the values above). */
 int ct_poller_backend(void);
 
-/* ct_poller_natives (declared in transport.h) registers the backend's Java class: EpollNative or KqueueNative. */
+/* The backend's natives: EpollNative or KqueueNative. */
+extern const struct ct_natives ct_poller_natives;
 
 #endif /* CT_POLLER_H */

@@ -389,9 +389,11 @@ static jint ct_shutdown(JNIEnv *env, jclass clazz, jint fd, jboolean read_side, 
 
 static jint ct_close(JNIEnv *env, jclass clazz, jint fd) {
     (void) env; (void) clazz;
-    /* On Linux close() releases the descriptor before anything can be interrupted, so EINTR still means "closed";
-     * retrying could close a descriptor another thread has just been given. (POSIX leaves the state unspecified;
-     * a BSD build must revisit this.) */
+    /* POSIX leaves the descriptor's state after EINTR unspecified, but on Linux, FreeBSD and macOS it is released
+     * before close() can fail with anything but EBADF: FreeBSD's close(2) says so of every other error, and Linux
+     * and XNU free the table slot before the file's own close runs (whose EINTR or EIO they report). So EINTR
+     * means "closed", and a retry could close a descriptor another thread has just been given. (macOS's close()
+     * returns EINTR without closing only in a thread with a pending pthread_cancel, which the JVM never sends.) */
     if (close(fd) < 0 && errno != EINTR) {
         return -errno;
     }

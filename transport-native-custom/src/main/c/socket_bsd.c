@@ -8,17 +8,27 @@
  *   - sendfile: FreeBSD's is sendfile(in, out, offset, nbytes, hdtr, &sbytes, flags); macOS's is
  *     sendfile(in, out, offset, &len, hdtr, flags) with len in/out. Both report partial progress on EAGAIN.
  *   - pipe: FreeBSD has pipe2; macOS has not: pipe, then fcntl on both ends (the same window as above).
- * DatagramNative and UnixNative are in datagram_bsd.c and unix_bsd.c.
+ *   - peer credentials: LOCAL_PEERCRED's struct xucred (see ct_os_peer_credentials).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__DragonFly__)
+#include <sys/param.h>
+#include <sys/ucred.h>
+#endif
 
 #include "sockos.h"
 #include "transport.h"
+
+#ifndef SOL_LOCAL
+#define SOL_LOCAL 0 /* the level of LOCAL_PEERCRED / LOCAL_PEERPID (unix(4)) */
+#endif
 
 static int ct_prepare(int fd) {
     int flags = fcntl(fd, F_GETFL);
@@ -100,5 +110,49 @@ int ct_os_pipe(int fds[2]) {
     return 0;
 #else
     return pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0 ? -errno : 0;
+#endif
+}
+
+/*
+ * LOCAL_PEERCRED gives a struct xucred (uid, and the effective gid as the first group) taken when the peer
+ * connected, or for a connected client the listener's when it called listen(2). The pid: macOS adds LOCAL_PEERPID,
+ * FreeBSD 13 cr_pid in the xucred; elsewhere it is reported as 0. Without LOCAL_PEERCRED, -EOPNOTSUPP.
+ */
+int ct_os_peer_credentials(int fd, int out[3]) {
+#if defined(LOCAL_PEERCRED)
+    struct xucred cred;
+    socklen_t len = sizeof(cred);
+    memset(&cred, 0, sizeof(cred));
+    if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERCRED, &cred, &len) < 0) {
+        return -errno;
+    }
+    if (cred.cr_version != XUCRED_VERSION || cred.cr_ngroups < 1) {
+        return -EPROTO;
+    }
+    out[0] = 0;
+    out[1] = (int) cred.cr_uid;
+    out[2] = (int) cred.cr_groups[0];
+#if defined(LOCAL_PEERPID)
+    pid_t pid = 0;
+    len = sizeof(pid);
+    if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &pid, &len) < 0) {
+        return -errno;
+    }
+    out[0] = (int) pid;
+#elif defined(__FreeBSD__) && __FreeBSD_version >= 1300000
+    out[0] = (int) cred.cr_pid;
+#endif
+    return 0;
+#else
+    (void) fd; (void) out;
+    return -EOPNOTSUPP;
+#endif
+}
+
+int ct_os_socket_features(void) {
+#if defined(LOCAL_PEERCRED) && (defined(LOCAL_PEERPID) || (defined(__FreeBSD__) && __FreeBSD_version >= 1300000))
+    return CT_F_PEER_PID;
+#else
+    return 0;
 #endif
 }

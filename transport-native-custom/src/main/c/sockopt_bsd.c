@@ -5,7 +5,7 @@
  *     so CustomChannelOption's cork reaches it (flushing on clear differs: FreeBSD sends at once, macOS on the
  *     next write).
  *   - TCP_KEEPIDLE is TCP_KEEPALIVE on macOS (seconds either way).
- *   - IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR: FreeBSD 12+ has them (datagram_bsd.c reads the control
+ *   - IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR: FreeBSD 12+ has them (datagram.c reads the control
  *     messages); macOS has not (its IP_RECVDSTADDR gives the address without the port): no entry there.
  *   - TCP_QUICKACK, TCP_USER_TIMEOUT, TCP_DEFER_ACCEPT (FreeBSD has accept filters instead), IP_TRANSPARENT,
  *     IP_FREEBIND, IP_BIND_ADDRESS_NO_PORT, SO_BUSY_POLL, SO_PASSCRED, IP_MULTICAST_ALL and UDP GRO/GSO are

@@ -19,23 +19,26 @@ struct ct_natives {
     jint count;
 };
 
-/* errors.c: SystemNative. */
+/* system.c: SystemNative. */
 extern const struct ct_natives ct_system_natives;
 /* socket.c: SocketNative (sockets, addresses, I/O, options through sockopt.h). */
 extern const struct ct_natives ct_socket_natives;
-/* datagram_linux.c | datagram_bsd.c: DatagramNative (message arrays, sendmmsg/recvmmsg, multicast). */
+/* datagram.c: DatagramNative (message arrays, batches, multicast), over the per-OS steps of datagram.h. */
 extern const struct ct_natives ct_datagram_natives;
-/* unix_linux.c | unix_bsd.c: UnixNative (descriptor passing, credentials, splice, struct options). */
+/* unix.c: UnixNative (what Unix domain sockets add: descriptor passing, peer credentials). */
 extern const struct ct_natives ct_unix_natives;
-
+/* kernel.c: KernelNative (raw options, TCP_INFO, TCP_MD5SIG, splice and its pipes), over the natives of kernel.h. */
+extern const struct ct_natives ct_kernel_natives;
 /* netty_unix.c: NettyUnixNative, which binds our natives of Netty's unix types one method at a time. */
 extern const struct ct_natives ct_netty_unix_natives;
-/* errors.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
+/* The poller backend's table (ct_poller_natives) is in poller.h, with the rest of that contract. */
+
+/* system.c: strerror_r's text for `err` as a Java string (ASCII only), for the natives that return one. */
 jstring ct_strerror_string(JNIEnv *env, int err);
 
 /*
- * What a build's datagram and unix natives can do, as the bits of the features word that DatagramNative's and
- * UnixNative's constants() report (Java: NativeFeatures). A call to a missing one returns -EOPNOTSUPP.
+ * What a build's natives can do, as the bits of the features words that the constants() of DatagramNative,
+ * UnixNative and KernelNative report (Java: NativeFeatures). A call to a missing one returns -EOPNOTSUPP.
  */
 #define CT_F_UDP_SEGMENT 0x01 /* sendmsg takes a UDP_SEGMENT size (GSO) */
 #define CT_F_UDP_GRO 0x02     /* recvmsg reports the UDP_GRO segment size of a coalesced datagram */
@@ -44,8 +47,6 @@ jstring ct_strerror_string(JNIEnv *env, int err);
 #define CT_F_PEER_PID 0x10    /* peerCredentials knows the peer's pid */
 #define CT_F_TCP_INFO 0x20    /* tcpInfo */
 #define CT_F_TCP_MD5SIG 0x40  /* setTcpMd5Sig */
-/* poller_epoll.c | poller_kqueue.c, see poller.h. */
-extern const struct ct_natives ct_poller_natives;
 
 /* What a native returns for a syscall's result: the result itself, or -errno when the call failed (-1). */
 static inline jlong ct_result(jlong res) {

@@ -1,6 +1,6 @@
 package dev.customtransport;
 
-import dev.customtransport.internal.UnixSockets;
+import dev.customtransport.internal.Pipes;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
@@ -60,7 +60,7 @@ final class Splice {
             int max = Math.min(len, budget);
             int moved = 0;
             while (moved < max) {
-                int n = UnixSockets.splice(source.socket.intValue(), -1, pipeOut, -1, max - moved);
+                int n = Pipes.splice(source.socket.intValue(), -1, pipeOut, -1, max - moved);
                 if (n == 0) {
                     break;
                 }
@@ -149,7 +149,7 @@ final class Splice {
             }
             int[] pipe = null;
             try {
-                pipe = UnixSockets.pipe();
+                pipe = Pipes.open();
                 boolean[] eof = new boolean[1];
                 int budget = MAX_PER_TURN;
                 for (;;) {
@@ -158,7 +158,7 @@ final class Splice {
                     consumed(moved);
                     budget -= moved;
                     for (int left = moved; left > 0; ) {
-                        int n = UnixSockets.splice(pipe[0], -1, fd.intValue(), offset, left);
+                        int n = Pipes.splice(pipe[0], -1, fd.intValue(), offset, left);
                         if (n <= 0) {
                             throw new IOException("splice to fd " + fd.intValue() + " made no progress (" + n + ")");
                         }
@@ -183,10 +183,7 @@ final class Splice {
                 promise.tryFailure(t);
                 return DONE;
             } finally {
-                if (pipe != null) {
-                    UnixSockets.closeQuietly(pipe[0]);
-                    UnixSockets.closeQuietly(pipe[1]);
-                }
+                Pipes.closeQuietly(pipe);
             }
         }
     }
@@ -208,7 +205,7 @@ final class Splice {
         /** {@code true} once all of it is in the socket; {@code false} when the socket buffer is full. */
         boolean spliceOut() throws IOException {
             try {
-                int n = UnixSockets.splice(target.splice().pipe()[0], -1, target.socket.intValue(), -1, len);
+                int n = Pipes.splice(target.splice().pipe()[0], -1, target.socket.intValue(), -1, len);
                 if (n > 0) {
                     len -= n;
                 }
@@ -267,7 +264,7 @@ final class Splice {
 
         int[] pipe() throws IOException {
             if (pipe == null) {
-                pipe = UnixSockets.pipe();
+                pipe = Pipes.open();
             }
             return pipe;
         }
@@ -278,10 +275,7 @@ final class Splice {
             failAll();
             int[] p = pipe;
             pipe = null;
-            if (p != null) {
-                UnixSockets.closeQuietly(p[0]);
-                UnixSockets.closeQuietly(p[1]);
-            }
+            Pipes.closeQuietly(p);
         }
 
         private void failAll() {

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import dev.customtransport.internal.NativeFeatures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -199,6 +200,7 @@ class DatagramChannelTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void recvOrigDstAddrGivesTheRecipient(ReadinessMode mode) throws Exception {
+        Emulator.assumeReachesKernel("IP_RECVORIGDSTADDR");
         Inbox rx = new Inbox();
         DatagramChannel server = bind(mode, SocketProtocolFamily.INET, "0.0.0.0", rx, b -> b
                 .option(CustomChannelOption.IP_RECVORIGDSTADDR, true));

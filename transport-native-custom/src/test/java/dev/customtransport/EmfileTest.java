@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +95,7 @@ class EmfileTest {
      * connection is accepted; ends the server and returns its port.
      */
     private static int storm(Storm test, String... jvmArgs) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Emulator.java();
         List<String> command = new ArrayList<>(Arrays.asList("bash", "-c",
                 "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"", java, "-cp", System.getProperty("java.class.path"),
                 "-Xss512k", "--enable-native-access=ALL-UNNAMED"));

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -207,7 +208,7 @@ class FdLifecycleTest {
         }
         EventLoopGroup group = new CustomEventLoopGroup(1);
         Path dir = Files.createTempDirectory("ct-cloexec");
-        List<Channel> channels = new ArrayList<>();
+        List<Channel> channels = new CopyOnWriteArrayList<>(); // loop threads add the accepted ones
         try {
             // The loop's own descriptors: epoll, eventfd (and a timerfd if it keeps one). A task makes it start.
             group.submit(() -> { }).sync();
@@ -229,10 +230,22 @@ class FdLifecycleTest {
             channels.add(new Bootstrap().group(group).channel(CustomDatagramChannel.class).handler(new Echo())
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel());
             DomainSocketAddress path = new DomainSocketAddress(dir.resolve("s").toString());
-            channels.add(new ServerBootstrap().group(group).channel(CustomServerDomainSocketChannel.class)
-                    .childHandler(new Echo()).bind(path).sync().channel());
+            Channel unixServer = new ServerBootstrap().group(group).channel(CustomServerDomainSocketChannel.class)
+                    .childHandler(new Echo()).bind(path).sync().channel();
+            channels.add(unixServer);
+            CountDownLatch unixAccepted = new CountDownLatch(1);
+            unixServer.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    channels.add((Channel) msg);
+                    unixAccepted.countDown();
+                    ctx.fireChannelRead(msg);
+                }
+            });
             channels.add(new Bootstrap().group(group).channel(CustomDomainSocketChannel.class).handler(new Echo())
                     .connect(path).sync().channel());
+            // A Unix connect completes before the server accepts: the accepted socket counts only after that.
+            assertTrue(unixAccepted.await(30, TimeUnit.SECONDS));
             channels.add(new Bootstrap().group(group).channel(CustomDomainDatagramChannel.class).handler(new Echo())
                     .bind(new DomainSocketAddress(dir.resolve("d").toString())).sync().channel());
 

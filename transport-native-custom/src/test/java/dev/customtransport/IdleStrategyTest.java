@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -105,6 +106,7 @@ class IdleStrategyTest {
 
     @Test
     void aLoopWithBusyPollRunsOrFailsWithTheReason() throws Exception {
+        Emulator.assumeReachesKernel("EPIOCSPARAMS");
         IdleStrategy idle = IdleStrategy.park().withBusyPoll(Duration.of(50, ChronoUnit.MICROS));
         CustomEventLoopGroup group;
         try {

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import dev.customtransport.internal.NativeFeatures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -69,6 +70,13 @@ class KernelOptionsTest {
     }
 
     private static <T> void roundTrip(Channel ch, ChannelOption<T> option, T value) {
+        String simple = option.name().substring(option.name().indexOf('#') + 1);
+        if (!Emulator.reachesKernel(simple)) {
+            // what the emulator answers, reported as the kernel's refusal would be
+            ChannelException e = assertThrows(ChannelException.class, () -> ch.config().setOption(option, value));
+            assertTrue(e.getMessage().contains(simple) && e.getMessage().contains("ENOPROTOOPT"), e.getMessage());
+            return;
+        }
         assertTrue(ch.config().setOption(option, value), option + " not taken");
         assertEquals(value, ch.config().getOption(option), option.name());
     }
@@ -117,7 +125,9 @@ class KernelOptionsTest {
         } catch (ChannelException e) {
             assertTrue(e.getMessage().contains("SO_BUSY_POLL") && e.getMessage().contains("EPERM"), e.getMessage());
         }
-        assertTrue(c.config().getOptions().containsKey(CustomChannelOption.TCP_CORK));
+        if (Emulator.reachesKernel("IP_TRANSPARENT")) { // getOptions() reads every option, IP_TRANSPARENT too
+            assertTrue(c.config().getOptions().containsKey(CustomChannelOption.TCP_CORK));
+        }
         refused(c, CustomChannelOption.TCP_KEEPIDLE, 0, "EINVAL");
         refused(c, CustomChannelOption.TCP_KEEPCNT, 1000, "EINVAL");
         // TCP_INFO of a live loopback connection.
@@ -128,7 +138,9 @@ class KernelOptionsTest {
         } else {
             CustomTcpInfo info = c.tcpInfo();
             assertEquals(1, info.state(), "TCP_ESTABLISHED");
-            assertTrue(info.sndMss() > 0 && info.rcvSpace() > 0);
+            if (Emulator.reachesKernel("TCP_INFO")) {
+                assertTrue(info.sndMss() > 0 && info.rcvSpace() > 0);
+            }
         }
         // TCP_MD5SIG: install, replace, remove.
         InetAddress peer = InetAddress.getByName("127.0.0.1");
@@ -137,10 +149,12 @@ class KernelOptionsTest {
             assertTrue(c.config().getOption(CustomChannelOption.TCP_MD5SIG).isEmpty(), "nothing was installed");
             return;
         }
-        c.config().setOption(CustomChannelOption.TCP_MD5SIG, Collections.singletonMap(peer, new byte[] { 1, 2, 3 }));
-        assertEquals(1, c.config().getOption(CustomChannelOption.TCP_MD5SIG).size());
-        c.config().setOption(CustomChannelOption.TCP_MD5SIG, Collections.emptyMap());
-        assertTrue(c.config().getOption(CustomChannelOption.TCP_MD5SIG).isEmpty());
+        if (Emulator.reachesKernel("TCP_MD5SIG")) {
+            c.config().setOption(CustomChannelOption.TCP_MD5SIG, Collections.singletonMap(peer, new byte[] { 1, 2, 3 }));
+            assertEquals(1, c.config().getOption(CustomChannelOption.TCP_MD5SIG).size());
+            c.config().setOption(CustomChannelOption.TCP_MD5SIG, Collections.emptyMap());
+            assertTrue(c.config().getOption(CustomChannelOption.TCP_MD5SIG).isEmpty());
+        }
         assertThrows(IllegalArgumentException.class, () -> c.config().setOption(CustomChannelOption.TCP_MD5SIG,
                 Collections.singletonMap(peer, new byte[81])));
     }
@@ -149,6 +163,7 @@ class KernelOptionsTest {
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void bindAddressNoPortDefersThePort(ReadinessMode mode) throws Exception {
+        Emulator.assumeReachesKernel("IP_BIND_ADDRESS_NO_PORT");
         Channel s = server(mode);
         CustomSocketChannel c = new CustomSocketChannel();
         c.config().setOption(CustomChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
@@ -177,7 +192,9 @@ class KernelOptionsTest {
         channels.add(s);
         s.bind(new InetSocketAddress("198.51.100.7", 0)).sync();
         assertEquals("198.51.100.7", s.localAddress().getAddress().getHostAddress());
-        assertTrue(s.config().getOptions().containsKey(CustomChannelOption.TCP_DEFER_ACCEPT));
+        if (Emulator.reachesKernel("IP_TRANSPARENT")) { // getOptions() reads every option, IP_TRANSPARENT too
+            assertTrue(s.config().getOptions().containsKey(CustomChannelOption.TCP_DEFER_ACCEPT));
+        }
     }
 
     @ParameterizedTest
@@ -186,7 +203,9 @@ class KernelOptionsTest {
         group = new CustomEventLoopGroup(1, mode);
         CustomDatagramChannel d = new CustomDatagramChannel(SocketProtocolFamily.INET);
         channels.add(d);
-        assertFalse(d.config().getOption(CustomChannelOption.IP_MULTICAST_ALL), "off by default, as in NIO");
+        if (Emulator.reachesKernel("IP_MULTICAST_ALL")) {
+            assertFalse(d.config().getOption(CustomChannelOption.IP_MULTICAST_ALL), "off by default, as in NIO");
+        }
         roundTrip(d, CustomChannelOption.IP_MULTICAST_ALL, true);
         if (NativeFeatures.UDP_GRO) {
             roundTrip(d, CustomChannelOption.UDP_GRO, true);

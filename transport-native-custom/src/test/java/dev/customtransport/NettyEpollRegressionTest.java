@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,9 @@ class NettyEpollRegressionTest {
                     } catch (RejectedExecutionException e) {
                         return; // shut down: refusing is allowed, hanging is not
                     }
+                    // A pause between tasks, so the loop keeps going to sleep and being woken (the race of
+                    // netty#15922); an unpaced flood would only show that a draining queue never empties.
+                    LockSupport.parkNanos(20_000);
                 }
             }, "producer-" + i);
             t.start();

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -13,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ class NoJfrRuntimeTest {
 
     @Test
     void theTransportRunsWithoutJfr() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Emulator.java();
         ProcessBuilder pb = new ProcessBuilder(java, "--limit-modules", "java.base,java.logging,jdk.unsupported",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Child.class.getName());

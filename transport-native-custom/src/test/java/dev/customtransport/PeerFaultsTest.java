@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -20,7 +21,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -205,7 +205,7 @@ class PeerFaultsTest {
             }
         });
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Emulator.java();
         Process peer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 PeerProcess.class.getName(), String.valueOf(port))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,5 +1,6 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -19,7 +20,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -69,7 +69,7 @@ class ScaleTest {
                     })
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             int fdsBefore = FdLifecycleTest.openFds();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java = Emulator.java();
             ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     "--enable-native-access=ALL-UNNAMED", Clients.class.getName(),
                     String.valueOf(((InetSocketAddress) server.localAddress()).getPort()), String.valueOf(CONNECTIONS));

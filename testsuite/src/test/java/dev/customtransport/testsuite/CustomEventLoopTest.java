@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Netty's {@link AbstractSingleThreadEventLoopTest} on our event loop, in the readiness mode of the concrete
- * subclass: {@link EventLoopLevelTest}, {@link EventLoopEdgeTest}.
+ * Netty's {@link AbstractSingleThreadEventLoopTest} on our event loop, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomEventLoopTest extends AbstractSingleThreadEventLoopTest implements ReadinessModeTest {
 
@@ -70,5 +70,13 @@ public abstract class CustomEventLoopTest extends AbstractSingleThreadEventLoopT
         } finally {
             group.shutdownGracefully().syncUninterruptibly();
         }
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomEventLoopTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomEventLoopTest {
     }
 }

@@ -6,9 +6,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.testsuite.transport.AbstractIoHandlerEventCountTest;
 
 /**
- * Netty's {@link AbstractIoHandlerEventCountTest} (4.2.21+: {@code IoHandler.run()} counts I/O only, never a wakeup,
- * an expired timer or a scheduled task) on our handler, in the readiness mode of the concrete subclass:
- * {@link IoHandlerEventCountLevelTest}, {@link IoHandlerEventCountEdgeTest}.
+ * Netty's {@link AbstractIoHandlerEventCountTest} (4.2.21+: {@code IoHandler.run()} counts I/O only, never a wakeup, an
+ * expired timer or a scheduled task) on our handler, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomIoHandlerEventCountTest extends AbstractIoHandlerEventCountTest
         implements ReadinessModeTest {
@@ -16,5 +15,13 @@ public abstract class CustomIoHandlerEventCountTest extends AbstractIoHandlerEve
     @Override
     protected IoHandlerFactory newIoHandlerFactory() {
         return CustomIoHandler.newFactory(mode());
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomIoHandlerEventCountTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomIoHandlerEventCountTest {
     }
 }

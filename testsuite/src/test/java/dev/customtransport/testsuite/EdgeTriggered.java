@@ -9,8 +9,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a concrete test class that runs against {@link dev.customtransport.ReadinessMode#EDGE_TRIGGERED} loops
- * (see {@link TestModes}). Also tags it {@code edge-triggered}, so surefire's {@code -Dgroups} can select it.
+ * Marks a concrete test class, the nested class {@code Edge} of a file, that runs against
+ * {@link dev.customtransport.ReadinessMode#EDGE_TRIGGERED} loops (see {@link TestModes}). Also tags it
+ * {@code edge-triggered}, so surefire's {@code -Dgroups} can select it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

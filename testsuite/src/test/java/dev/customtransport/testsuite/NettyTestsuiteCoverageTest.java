@@ -52,12 +52,18 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Every Netty testsuite class we promise to run has a concrete subclass here for each readiness mode. */
+/**
+ * Every Netty testsuite class we promise to run has one file here, which runs it in each readiness mode (its nested
+ * classes {@code Level} and {@code Edge}).
+ */
 class NettyTestsuiteCoverageTest {
 
     /**
@@ -115,24 +121,44 @@ class NettyTestsuiteCoverageTest {
     }
 
     @Test
-    void everyListedNettyClassHasOneConcreteSubclassPerMode() {
-        List<String> missing = new ArrayList<>();
-        coveredByPackage().forEach((pkg, covered) -> {
-            for (Class<?> netty : covered) {
+    void everyListedNettyClassHasOneFileRunningItInEachMode() {
+        assertEquals(List.of(), coverageProblems(coveredByPackage(), TestClasses.nettySuiteClasses()),
+                "Netty testsuite classes without exactly one file of ours running them in each mode");
+    }
+
+    /**
+     * For each listed Netty class of each package: which of {@code ours} extend it there, grouped by file (their
+     * top-level class); a problem unless there is exactly one such file and it holds exactly one concrete class of
+     * each mode.
+     */
+    static List<String> coverageProblems(Map<String, List<Class<?>>> covered, List<Class<?>> ours) {
+        List<String> problems = new ArrayList<>();
+        covered.forEach((pkg, nettyClasses) -> {
+            for (Class<?> netty : nettyClasses) {
+                List<Class<?>> subclasses = ours.stream()
+                        .filter(c -> packageOf(c).equals(pkg))
+                        .filter(c -> TestClasses.nettyAncestor(c) == netty)
+                        .collect(Collectors.toList());
+                Set<Class<?>> files = subclasses.stream().map(TestClasses::fileOf)
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
+                if (files.size() != 1) {
+                    problems.add(pkg + ": " + netty.getSimpleName() + " is run by " + files.size() + " files "
+                            + files.stream().map(Class::getSimpleName).collect(Collectors.toList()));
+                    continue;
+                }
                 for (ReadinessMode mode : ReadinessMode.values()) {
-                    long n = TestClasses.nettySuiteClasses().stream()
+                    long n = subclasses.stream()
                             .filter(TestClasses::isConcrete)
-                            .filter(c -> packageOf(c).equals(pkg))
-                            .filter(c -> TestClasses.nettyAncestor(c) == netty)
                             .filter(c -> TestModes.hasMode(c) && TestModes.modeOf(c) == mode)
                             .count();
                     if (n != 1) {
-                        missing.add(pkg + ": " + netty.getSimpleName() + " in " + mode + ": " + n + " subclasses");
+                        problems.add(pkg + ": " + netty.getSimpleName() + " in " + mode + ": " + n + " classes in "
+                                + files.iterator().next().getSimpleName());
                     }
                 }
             }
         });
-        assertEquals(List.of(), missing, "Netty testsuite classes without exactly one concrete subclass per mode");
+        return problems;
     }
 
     @Test
@@ -146,6 +172,6 @@ class NettyTestsuiteCoverageTest {
             }
         }
         assertEquals(List.of(), unlisted,
-                "add these Netty classes to the list of their package (and subclass them in both modes)");
+                "add these Netty classes to the list of their package (and run them in both modes)");
     }
 }

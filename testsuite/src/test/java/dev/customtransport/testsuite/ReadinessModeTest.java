@@ -5,9 +5,10 @@ import dev.customtransport.ReadinessMode;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Implemented by every test class of this module that runs once per readiness mode. The concrete class names its
- * mode with {@link LevelTriggered} or {@link EdgeTriggered}; {@link ReadinessModeExtension} skips it when that mode
- * is switched off ({@link TestModes}) and makes sure the loopback "bad host" exists before it runs.
+ * Implemented by every test class of this module that runs once per readiness mode. Its concrete classes are its two
+ * static nested classes, {@code Level} with {@link LevelTriggered} and {@code Edge} with {@link EdgeTriggered};
+ * {@link ReadinessModeExtension} skips one when its mode is switched off ({@link TestModes}) and makes sure the
+ * loopback "bad host" exists before it runs.
  */
 @ExtendWith(ReadinessModeExtension.class)
 public interface ReadinessModeTest {

@@ -51,6 +51,15 @@ final class TestClasses {
         return !Modifier.isAbstract(c.getModifiers()) && !c.isInterface();
     }
 
+    /** The top-level class declaring {@code c}, or {@code c} itself: the class named after its source file. */
+    static Class<?> fileOf(Class<?> c) {
+        Class<?> k = c;
+        while (k.getDeclaringClass() != null) {
+            k = k.getDeclaringClass();
+        }
+        return k;
+    }
+
     /** The closest superclass of {@code c} that is Netty's (e.g. {@code SocketEchoTest}). */
     static Class<?> nettyAncestor(Class<?> c) {
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {

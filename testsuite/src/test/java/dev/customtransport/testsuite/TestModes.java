@@ -10,14 +10,18 @@ import java.util.Set;
 /**
  * Which readiness modes the testsuite runs, and which mode a test class is for.
  *
- * <p>Every Netty testsuite class is subclassed once per {@link ReadinessMode}: {@code XxxLevelTest} (annotated
- * {@link LevelTriggered}) and {@code XxxEdgeTest} (annotated {@link EdgeTriggered}). The classes of a mode that is
- * switched off are reported as skipped, with the reason.
+ * <p>Every Netty testsuite class has one file of ours, {@code CustomXxxTest}, whose two static nested classes run it
+ * once per {@link ReadinessMode}: {@code CustomXxxTest.Level} (annotated {@link LevelTriggered}) and
+ * {@code CustomXxxTest.Edge} (annotated {@link EdgeTriggered}). The classes of a mode that is switched off are reported
+ * as skipped, with the reason.
  *
  * <p>To switch modes, either change {@link #DEFAULT_MODES} or pass the system property, e.g.
  * {@code mvn -pl testsuite -am verify -Dcustomtransport.testsuite.modes=level} (surefire hands {@code -D} user
  * properties to the test JVM). Accepted, comma separated: {@code level}/{@code lt}/{@code LEVEL_TRIGGERED},
- * {@code edge}/{@code et}/{@code EDGE_TRIGGERED}, or {@code all}/{@code both}.
+ * {@code edge}/{@code et}/{@code EDGE_TRIGGERED}, or {@code all}/{@code both}. The mode annotations are also JUnit
+ * tags, so {@code -Dgroups=level-triggered} runs the level-triggered classes only (and none of the others). One file
+ * in both modes: {@code -Dtest='CustomSocketEchoTest*'} (the nested classes are {@code CustomSocketEchoTest$Level}
+ * and {@code CustomSocketEchoTest$Edge}).
  */
 public final class TestModes {
 

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +49,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Keeps the wiring honest: a Netty testsuite subclass that does not override {@code newFactories()} silently runs
- * NIO only (Netty's own {@code EpollDatagramMulticastIpv6WithIpv4AddrTest} does), and one that picks the wrong
- * permutation runs the wrong mode.
+ * NIO only (Netty's own {@code EpollDatagramMulticastIpv6WithIpv4AddrTest} does), one that picks the wrong
+ * permutation runs the wrong mode, and a mode's class that adds code of its own runs something the other mode does
+ * not. {@link TestsuiteGuardsTest} checks that each rule here fails on a class that breaks it.
  */
 class TestsuiteWiringTest {
 
@@ -62,41 +67,93 @@ class TestsuiteWiringTest {
     void everyTestsuiteSubclassDeclaresItsOwnNewFactories() {
         List<String> bad = new ArrayList<>();
         for (Class<?> c : TestClasses.nettySuiteClasses()) {
-            if (!AbstractComboTestsuiteTest.class.isAssignableFrom(c)
-                    && !AbstractTestsuiteTest.class.isAssignableFrom(c)) {
-                continue;
-            }
-            Class<?> declarer = TestClasses.newFactoriesDeclarer(c);
-            if (declarer == null || !declarer.getName().startsWith(TestClasses.PACKAGE + ".")) {
-                bad.add(c.getName() + " runs newFactories() of " + (declarer == null ? "nobody" : declarer.getName()));
+            String problem = newFactoriesProblem(c);
+            if (problem != null) {
+                bad.add(problem);
             }
         }
         assertEquals(List.of(), bad, "these classes would run Netty's NIO-only permutations");
     }
 
-    /** Every concrete suite class names exactly one mode and goes through {@link ReadinessModeTest}. */
+    /** Why {@code c} would run permutations that are not ours, or {@code null} if it runs ours (or has none). */
+    static String newFactoriesProblem(Class<?> c) {
+        if (!AbstractComboTestsuiteTest.class.isAssignableFrom(c) && !AbstractTestsuiteTest.class.isAssignableFrom(c)) {
+            return null;
+        }
+        Class<?> declarer = TestClasses.newFactoriesDeclarer(c);
+        if (declarer == null || !declarer.getName().startsWith(TestClasses.PACKAGE + ".")) {
+            return c.getName() + " runs newFactories() of " + (declarer == null ? "nobody" : declarer.getName());
+        }
+        return null;
+    }
+
+    /** Every concrete suite class is the {@code Level} or {@code Edge} of its file: see {@link #modeClassProblems}. */
     @Test
-    void everyConcreteClassHasOneModeAndTheModeExtension() {
+    void everyConcreteClassIsTheLevelOrEdgeOfItsFile() {
         List<String> bad = new ArrayList<>();
         for (Class<?> c : TestClasses.nettySuiteClasses()) {
-            if (!TestClasses.isConcrete(c)) {
-                continue;
-            }
-            if (!ReadinessModeTest.class.isAssignableFrom(c)) {
-                bad.add(c.getName() + " does not implement ReadinessModeTest");
-            }
-            try {
-                TestModes.modeOf(c);
-            } catch (IllegalStateException e) {
-                bad.add(e.getMessage());
-            }
-            String expectedSuffix = TestModes.hasMode(c) && TestModes.modeOf(c) == ReadinessMode.LEVEL_TRIGGERED
-                    ? "LevelTest" : "EdgeTest";
-            if (!c.getSimpleName().endsWith(expectedSuffix)) {
-                bad.add(c.getName() + " should end with " + expectedSuffix + ", so reports name the mode");
+            if (TestClasses.isConcrete(c)) {
+                bad.addAll(modeClassProblems(c));
             }
         }
         assertEquals(List.of(), bad);
+    }
+
+    /**
+     * What is wrong with a concrete test class of ours, if anything. It goes through {@link ReadinessModeTest}, names
+     * exactly one mode, and is one of the two static nested classes of its file's class, which it extends:
+     * {@code Level} ({@link LevelTriggered}) or {@code Edge} ({@link EdgeTriggered}), so that reports name the mode
+     * ({@code CustomSocketEchoTest$Level}). It adds nothing (no member, no other annotation, such as a {@code @Tag} or
+     * a {@code @Disabled}), so both modes run the same tests.
+     */
+    static List<String> modeClassProblems(Class<?> c) {
+        List<String> bad = new ArrayList<>();
+        if (!ReadinessModeTest.class.isAssignableFrom(c)) {
+            bad.add(c.getName() + " does not implement ReadinessModeTest");
+        }
+        ReadinessMode mode;
+        try {
+            mode = TestModes.modeOf(c);
+        } catch (IllegalStateException e) {
+            bad.add(e.getMessage());
+            return bad;
+        }
+        String name = mode == ReadinessMode.LEVEL_TRIGGERED ? "Level" : "Edge";
+        Class<?> file = c.getDeclaringClass();
+        if (file == null || !Modifier.isStatic(c.getModifiers()) || !c.getSimpleName().equals(name)) {
+            bad.add(c.getName() + " runs " + mode + ": it should be the static nested class " + name
+                    + " of its file's class, so reports name the mode");
+        } else if (c.getSuperclass() != file) {
+            bad.add(c.getName() + " should extend " + file.getName() + ", the class it is nested in");
+        }
+        List<String> added = new ArrayList<>();
+        for (Annotation a : c.getDeclaredAnnotations()) {
+            if (a.annotationType() != LevelTriggered.class && a.annotationType() != EdgeTriggered.class) {
+                added.add("@" + a.annotationType().getSimpleName());
+            }
+        }
+        for (Field f : c.getDeclaredFields()) {
+            if (!f.isSynthetic()) {
+                added.add(f.getName());
+            }
+        }
+        for (Method m : c.getDeclaredMethods()) {
+            if (!m.isSynthetic()) {
+                added.add(m.getName() + "()");
+            }
+        }
+        for (Constructor<?> k : c.getDeclaredConstructors()) {
+            if (k.getParameterCount() != 0) {
+                added.add(k.toString());
+            }
+        }
+        for (Class<?> k : c.getDeclaredClasses()) {
+            added.add(k.getSimpleName());
+        }
+        if (!added.isEmpty()) {
+            bad.add(c.getName() + " adds " + added + ": put it in the file's class, so both modes have it");
+        }
+        return bad;
     }
 
     /**
@@ -120,7 +177,11 @@ class TestsuiteWiringTest {
     private static void checkRuntimeWiring(Class<?> c) throws Exception {
         ReadinessMode mode = TestModes.modeOf(c);
         assumeTrue(TestModes.isEnabled(mode), mode + " is switched off: " + TestModes.describe());
-        Object test = c.getDeclaredConstructor().newInstance();
+        checkRuntimeWiring(c.getDeclaredConstructor().newInstance(), Kind.of(c), mode);
+    }
+
+    /** Checks that {@code test}, a test of the given kind, runs our transport in {@code mode}. */
+    static void checkRuntimeWiring(Object test, Kind kind, ReadinessMode mode) throws Exception {
         if (test instanceof AbstractSingleThreadEventLoopTest) {
             checkEventLoopTest(test, mode);
             return;
@@ -136,13 +197,13 @@ class TestsuiteWiringTest {
         for (Object f : factories) {
             if (f instanceof BootstrapComboFactory) {
                 BootstrapComboFactory<?, ?> combo = (BootstrapComboFactory<?, ?>) f;
-                boolean server = checkSide(c, combo.newServerInstance(), mode, f);
-                boolean client = checkSide(c, combo.newClientInstance(), mode, f);
+                boolean server = checkSide(kind, combo.newServerInstance(), mode, f);
+                boolean client = checkSide(kind, combo.newClientInstance(), mode, f);
                 // Netty's epoll datagram lists are the full 2x2 (NIO x NIO included); elsewhere NIO x NIO is dropped.
-                assertTrue(server || client || Kind.of(c) == Kind.DATAGRAM, "combo without our transport: " + f);
+                assertTrue(server || client || kind == Kind.DATAGRAM, "combo without our transport: " + f);
                 oursOnBothSides |= server && client;
             } else {
-                oursSomewhere |= checkSide(c, ((BootstrapFactory<?>) f).newInstance(), mode, f);
+                oursSomewhere |= checkSide(kind, ((BootstrapFactory<?>) f).newInstance(), mode, f);
             }
         }
         if (test instanceof AbstractComboTestsuiteTest) {
@@ -156,8 +217,7 @@ class TestsuiteWiringTest {
      * {@code true} if the bootstrap is ours; checks it was made by our permutation, in the class's mode, with a
      * channel of the kind the test class's package is for (TCP, UDP or unix domain sockets).
      */
-    private static boolean checkSide(Class<?> testClass, AbstractBootstrap<?, ?> bootstrap, ReadinessMode mode,
-                                     Object combo) {
+    private static boolean checkSide(Kind kind, AbstractBootstrap<?, ?> bootstrap, ReadinessMode mode, Object combo) {
         SideFactory<?> side = CustomSocketTestPermutation.sideOf(bootstrap);
         assertNotNull(side, () -> "not made by CustomSocketTestPermutation: " + bootstrap + " in " + combo);
         if (side.transport() != Transport.CUSTOM) {
@@ -165,19 +225,21 @@ class TestsuiteWiringTest {
         }
         assertSame(mode, side.mode(), () -> "wrong mode in " + combo);
         assertInstanceOf(CustomEventLoopGroup.class, bootstrap.config().group(), () -> "group of " + combo);
-        List<Class<?>> expected = Kind.of(testClass).channelClasses(bootstrap instanceof ServerBootstrap);
+        List<Class<?>> expected = kind.channelClasses(bootstrap instanceof ServerBootstrap);
         assertTrue(expected.stream().anyMatch(k -> k.isAssignableFrom(side.channelClass())),
                 () -> side.channelClass() + " in " + combo + ", expected one of " + expected);
         return true;
     }
 
-    /** What a test class runs over, from its package: {@code socket}, {@code datagram} or {@code domain}. */
+    /**
+     * What a test class runs over, from its package: {@code socket}, {@code datagram} or {@code domain} (the root
+     * package's loop tests count as {@code socket}).
+     */
     enum Kind {
         SOCKET, DATAGRAM, DOMAIN;
 
         static Kind of(Class<?> testClass) {
-            String pkg = testClass.getPackageName();
-            return valueOf(pkg.substring(pkg.lastIndexOf('.') + 1).toUpperCase(java.util.Locale.ROOT));
+            return valueOf(NettyTestsuiteCoverageTest.packageOf(testClass).toUpperCase(java.util.Locale.ROOT));
         }
 
         List<Class<?>> channelClasses(boolean server) {

@@ -1,8 +1,8 @@
 package dev.customtransport.internal;
 
 /**
- * The datagram natives ({@code src/main/c/datagram_linux.c} on Linux, {@code datagram_bsd.c} on macOS and FreeBSD,
- * where the batch calls are loops of sendmsg/recvmsg with the same contract). Each call is one syscall (or one
+ * The datagram natives ({@code src/main/c/datagram.c}, over {@code datagram_linux.c}'s sendmmsg/recvmmsg on Linux
+ * and {@code datagram_bsd.c}'s loops of sendmsg/recvmsg with the same contract on macOS and FreeBSD). Each call is one syscall (or one
  * batch) and returns its result or {@code -errno}. Messages live in native memory with the fixed layout below (see {@link MessageArray}); the
  * kernel reads and writes them in place, so a batch of any size costs one JNI call and no Java objects.
  */

@@ -2,7 +2,7 @@ package dev.customtransport.internal;
 
 /**
  * The errno values of the running OS, read once from the native library (their numbers differ between Linux and
- * the BSDs, so none is hard-coded). The order of {@link #NAMES} is the order {@code errors.c} writes them in.
+ * the BSDs, so none is hard-coded). The order of {@link #NAMES} is the order {@code system.c} writes them in.
  */
 public final class Errno {
     private Errno() { }

@@ -2,15 +2,24 @@ package dev.customtransport.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Finds, extracts and loads the JNI library, once per class loader. Every native class depends on this having
@@ -46,6 +55,11 @@ public final class NativeLibrary {
     // comparing it with our real class name is how we learn the prefix.
     private static final String UNSHADED_NAME = "dev!customtransport!internal!NativeLibrary".replace('!', '.');
 
+    private static final String NATIVE_DIR = "META-INF/native/";
+    /** A library entry in the jar: the OS has no '_' in its name, the architecture may have ("aarch_64"). */
+    private static final Pattern LIBRARY_ENTRY = Pattern.compile(
+            Pattern.quote(NATIVE_DIR) + "libcustomtransport_([a-z0-9]+)_([a-z0-9_]+)\\.so");
+
     private static final String OS = normalizeOs(System.getProperty("os.name", ""));
     private static final String ARCH = normalizeArch(System.getProperty("os.arch", ""));
 
@@ -78,7 +92,7 @@ public final class NativeLibrary {
 
     /** The resource this jar would hold the library under for this platform. */
     static String resourceName() {
-        return "META-INF/native/libcustomtransport_" + OS + "_" + ARCH + ".so";
+        return NATIVE_DIR + "libcustomtransport_" + OS + "_" + ARCH + ".so";
     }
 
     private static Throwable load() {
@@ -123,7 +137,7 @@ public final class NativeLibrary {
     private static void preloadNativeClasses() {
         Class<?>[] classes = {
             SystemNative.class, SocketNative.class, EpollNative.class, KqueueNative.class, DatagramNative.class,
-            UnixNative.class, NettyUnixNative.class,
+            UnixNative.class, KernelNative.class, NettyUnixNative.class,
         };
         for (Class<?> c : classes) {
             if (c.getClassLoader() != NativeLibrary.class.getClassLoader()) {
@@ -137,11 +151,12 @@ public final class NativeLibrary {
         ClassLoader loader = NativeLibrary.class.getClassLoader();
         URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
         if (url == null) {
-            List<String> carried = carriedPlatforms(loader);
-            throw new LoadFailure(resource + " is not in the class path: this jar has no library for "
-                    + platform() + (carried.isEmpty()
+            List<String> carried = carriedPlatforms();
+            throw new LoadFailure(resource + " is not in the class path: this jar has no library for " + platform()
+                    + (carried == null ? ""
+                            : carried.isEmpty()
                             ? " (nor for any other platform: was it repackaged without its META-INF/native/ directory?)"
-                            : "; it carries libraries for " + String.join(", ", carried)));
+                            : "; it carries libraries for " + String.join(", ", carried) + " only"));
         }
         String builtFor = OS.equals("linux") ? builtForLibc() : "n/a";
         if (OS.equals("linux") && !libc.equals("unknown") && !builtFor.equals(libc)) {
@@ -224,22 +239,48 @@ public final class NativeLibrary {
         return mangled.toString();
     }
 
-    /** The platforms a release jar may carry a library for (each built on its own machine and merged in). */
-    static final String[] KNOWN_PLATFORMS = {
-        "linux-x86_64", "linux-aarch_64", "osx-x86_64", "osx-aarch_64", "freebsd-x86_64",
-    };
-
-    /** Which of {@link #KNOWN_PLATFORMS} this class path has a library for. */
-    static List<String> carriedPlatforms(ClassLoader loader) {
-        List<String> out = new ArrayList<>();
-        for (String p : KNOWN_PLATFORMS) {
-            String resource = "META-INF/native/libcustomtransport_" + p.replace('-', '_') + ".so";
-            URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
-            if (url != null) {
-                out.add(p);
+    /**
+     * The platforms whose library is in the jar (or directory) our classes come from, as {@code os-arch}, sorted;
+     * {@code null} if that cannot be listed. Read from the jar itself, not from a list of platforms we build for,
+     * so that a jar put together by hand, or by a later release, is described as it is.
+     */
+    static List<String> carriedPlatforms() {
+        String classFile = NativeLibrary.class.getName().replace('.', '/') + ".class";
+        URL self = NativeLibrary.class.getResource("/" + classFile);
+        List<String> entries = new ArrayList<>();
+        try {
+            URLConnection connection = self == null ? null : self.openConnection();
+            if (connection instanceof JarURLConnection) {
+                // A JarFile of our own, closed here: a cached one may be the class loader's.
+                connection.setUseCaches(false);
+                try (JarFile jar = ((JarURLConnection) connection).getJarFile()) {
+                    jar.stream().forEach(e -> entries.add(e.getName()));
+                }
+            } else if (self != null && "file".equals(self.getProtocol())) {
+                Path root = Paths.get(self.toURI());
+                for (int i = classFile.split("/").length; i > 0; i--) {
+                    root = root.getParent();
+                }
+                try (Stream<Path> files = Files.list(root.resolve(NATIVE_DIR))) {
+                    files.forEach(p -> entries.add(NATIVE_DIR + p.getFileName()));
+                } catch (NoSuchFileException e) {
+                    // no libraries at all
+                }
+            } else {
+                return null;
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return null;
+        }
+        List<String> platforms = new ArrayList<>();
+        for (String entry : entries) {
+            Matcher m = LIBRARY_ENTRY.matcher(entry);
+            if (m.matches()) {
+                platforms.add(m.group(1) + "-" + m.group(2));
             }
         }
-        return out;
+        Collections.sort(platforms);
+        return platforms;
     }
 
     /** "glibc", "musl" or "unknown": which C library this (Linux) JVM process has mapped. */

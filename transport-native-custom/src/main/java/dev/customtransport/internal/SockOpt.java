@@ -101,7 +101,7 @@ public enum SockOpt {
     /** getsockopt(level, optname) of {@code out.remaining()} bytes into a direct buffer (its limit set to what came). */
     public static void getRaw(SocketFd s, int level, int optname, ByteBuffer out) {
         ByteBuffer direct = out.isDirect() ? out : ByteBuffer.allocateDirect(out.remaining());
-        int res = s.isOpen() ? UnixNative.getRawOption(s.intValue(), level, optname,
+        int res = s.isOpen() ? KernelNative.getRawOption(s.intValue(), level, optname,
                 SocketFd.address(direct) + direct.position(), direct.remaining()) : -Errno.EBADF;
         if (res < 0) {
             throw new ChannelException("getsockopt(level " + level + ", optname " + optname + ") failed: "
@@ -122,7 +122,7 @@ public enum SockOpt {
             direct = ByteBuffer.allocateDirect(value.remaining());
             direct.put(value.duplicate()).flip();
         }
-        int res = s.isOpen() ? UnixNative.setRawOption(s.intValue(), level, optname,
+        int res = s.isOpen() ? KernelNative.setRawOption(s.intValue(), level, optname,
                 SocketFd.address(direct) + direct.position(), direct.remaining()) : -Errno.EBADF;
         if (res < 0) {
             throw new ChannelException("setsockopt(level " + level + ", optname " + optname + ", "
@@ -135,7 +135,7 @@ public enum SockOpt {
         if (!NativeFeatures.TCP_INFO) {
             throw Errors.unsupported("TCP_INFO");
         }
-        int res = s.isOpen() ? UnixNative.tcpInfo(s.intValue(), out) : -Errno.EBADF;
+        int res = s.isOpen() ? KernelNative.tcpInfo(s.intValue(), out) : -Errno.EBADF;
         if (res < 0) {
             throw new ChannelException("getsockopt(TCP_INFO) failed: " + SocketFd.errnoText(-res));
         }
@@ -146,11 +146,11 @@ public enum SockOpt {
         if (!NativeFeatures.TCP_MD5SIG) {
             throw Errors.unsupportedOption("setsockopt(TCP_MD5SIG, " + peer + ")", "TCP_MD5SIG");
         }
-        if (key != null && key.length > UnixSockets.TCP_MD5SIG_MAXKEYLEN) {
+        if (key != null && key.length > NativeFeatures.TCP_MD5SIG_MAXKEYLEN) {
             throw new IllegalArgumentException("TCP_MD5SIG key for " + peer + " is " + key.length
-                    + " bytes (at most " + UnixSockets.TCP_MD5SIG_MAXKEYLEN + ')');
+                    + " bytes (at most " + NativeFeatures.TCP_MD5SIG_MAXKEYLEN + ')');
         }
-        int res = UnixNative.setTcpMd5Sig(s.intValue(), SockAddr.ipBytes(peer, s.isIpv6()), SockAddr.scopeId(peer),
+        int res = KernelNative.setTcpMd5Sig(s.intValue(), SockAddr.ipBytes(peer, s.isIpv6()), SockAddr.scopeId(peer),
                 key);
         if (res < 0) {
             throw new ChannelException("setsockopt(TCP_MD5SIG, " + peer + ") failed: " + SocketFd.errnoText(-res));

@@ -1,7 +1,7 @@
 package dev.customtransport.internal;
 
 /**
- * Natives about the system rather than a socket ({@code src/main/c/errors.c}); side-effect free, so they are the
+ * Natives about the system rather than a socket ({@code src/main/c/system.c}); side-effect free, so they are the
  * first calls made after loading (a failure here means the library is not usable at all).
  */
 final class SystemNative {

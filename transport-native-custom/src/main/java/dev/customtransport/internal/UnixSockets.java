@@ -10,8 +10,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Unix domain sockets and the Linux calls around them: creating, binding and connecting by path, descriptor
- * passing, peer credentials, splice and pipes. Failures become exceptions through {@link Errors}.
+ * Unix domain sockets: creating, binding and connecting by path, descriptor passing, peer credentials. Failures
+ * become exceptions through {@link Errors}.
  */
 public final class UnixSockets {
     private static final int[] CONSTANTS = new int[UnixNative.C_COUNT];
@@ -24,7 +24,6 @@ public final class UnixSockets {
     /** The most descriptors one received message is read with; more are dropped by the kernel (MSG_CTRUNC). */
     public static final int MAX_FDS_PER_MESSAGE = CONSTANTS[UnixNative.C_MAX_FDS];
     public static final int MSG_CTRUNC = CONSTANTS[UnixNative.C_MSG_CTRUNC];
-    public static final int TCP_MD5SIG_MAXKEYLEN = CONSTANTS[UnixNative.C_TCP_MD5SIG_MAXKEYLEN];
 
     private UnixSockets() { }
 
@@ -138,25 +137,6 @@ public final class UnixSockets {
         int[] cred = new int[3];
         Errors.check("getsockopt(SO_PEERCRED)", UnixNative.peerCredentials(socket.intValue(), cred));
         return NettyUnix.peerCredentials(cred[0], cred[1], cred[2]);
-    }
-
-    /** splice(2): bytes moved, 0 when it would block, -1 at the end of the input. */
-    public static int splice(int fdIn, long offIn, int fdOut, long offOut, int len) throws IOException {
-        int res = UnixNative.splice(fdIn, offIn, fdOut, offOut, len);
-        if (res > 0) {
-            return res;
-        }
-        if (res == 0) {
-            return -1;
-        }
-        return Errors.ioResult("splice", res);
-    }
-
-    /** A non-blocking, close-on-exec pipe: {read end, write end}. */
-    public static int[] pipe() throws IOException {
-        int[] fds = new int[2];
-        Errors.check("pipe2", UnixNative.pipe(fds));
-        return fds;
     }
 
     /** Closes a descriptor we were handed and are not giving to anyone. */

@@ -15,6 +15,7 @@ class BusyPollTest {
     @Test
     void theKernelHoldsThePeriodAndRefusesNonsense() throws Exception {
         assumeTrue(NativeTesting.isEpoll(), "per-epoll busy poll is an epoll feature");
+        Emulator.assumeReachesKernel("EPIOCSPARAMS");
         try (EpollPoller poller = new EpollPoller(16, 16)) {
             try {
                 poller.busyPoll(50, 8);

@@ -94,6 +94,9 @@ class DatagramNativeTest {
                         || id == SocketNative.IPV6_RECVORIGDSTADDR;
                 long res = SocketNative.getOption(v6 ? fd6 : fd4, id);
                 int option = id;
+                if (res == -Errno.ENOPROTOOPT && !Emulator.reachesKernel(id)) {
+                    continue; // the emulator's own answer
+                }
                 assertTrue(res >= 0, () -> "option " + option + ": " + Errno.name((int) -res));
             }
         } finally {
@@ -180,6 +183,7 @@ class DatagramNativeTest {
      */
     @Test
     void membershipAndMulticastInterface() throws Exception {
+        Emulator.assumeReachesKernel("MCAST_JOIN_GROUP");
         int lo = NetworkInterface.getByName("lo") != null ? NetworkInterface.getByName("lo").getIndex() : 0;
         assumeTrue(lo > 0, "no interface named lo");
         byte[] group = InetAddress.getByName("239.255.77.1").getAddress();

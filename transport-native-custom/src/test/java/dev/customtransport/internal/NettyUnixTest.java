@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -81,7 +80,7 @@ class NettyUnixTest {
      */
     @Test
     void writevOfByteBuffersMakesNoUncheckedJniCall() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Emulator.java();
         Process p = new ProcessBuilder(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), WritevMain.class.getName())
                 .redirectErrorStream(true)

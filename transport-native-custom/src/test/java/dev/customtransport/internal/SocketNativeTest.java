@@ -381,8 +381,12 @@ class SocketNativeTest {
         }
     }
 
-    /** Sets an option and reads it back. */
+    /** Sets an option and reads it back; under an emulator that answers the option itself, checks that answer. */
     private static void roundTrip(int fd, int option, int value, long expected) {
+        if (!Emulator.reachesKernel(option)) {
+            assertEquals(-Errno.ENOPROTOOPT, SocketNative.setOption(fd, option, value), () -> Emulator.name());
+            return;
+        }
         assertEquals(0, SocketNative.setOption(fd, option, value), () -> "set option " + option);
         assertEquals(expected, SocketNative.getOption(fd, option), () -> "get option " + option);
     }
@@ -446,6 +450,9 @@ class SocketNativeTest {
             for (int id = 1; id <= SocketNative.SO_RCVLOWAT; id++) {
                 long res = SocketNative.getOption(id == SocketNative.IPV6_TCLASS ? fd6 : fd, id);
                 int option = id;
+                if (res == -Errno.ENOPROTOOPT && !Emulator.reachesKernel(id)) {
+                    continue; // the emulator's own answer
+                }
                 assertTrue(res >= 0, () -> "option " + option + ": " + Errno.name((int) -res));
             }
         } finally {
@@ -455,6 +462,10 @@ class SocketNativeTest {
 
     private static void privileged(int fd, int option, int value) {
         int rc = SocketNative.setOption(fd, option, value);
+        if (!Emulator.reachesKernel(option)) {
+            assertEquals(-Errno.ENOPROTOOPT, rc, () -> Emulator.name());
+            return;
+        }
         if (rc == -Errno.EPERM || rc == -Errno.EACCES) {
             return; // needs CAP_NET_ADMIN, which a test run may not have
         }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramConnectNotExistsTest;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramConnectNotExistsTest} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramConnectNotExistsLevelTest}, {@link DatagramConnectNotExistsEdgeTest}.
+ * Netty's {@link DatagramConnectNotExistsTest} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramConnectNotExistsTest extends DatagramConnectNotExistsTest implements ReadinessModeTest {
 
@@ -18,5 +20,13 @@ public abstract class CustomDatagramConnectNotExistsTest extends DatagramConnect
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
         return permutation().datagramSocket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramConnectNotExistsTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramConnectNotExistsTest {
     }
 }

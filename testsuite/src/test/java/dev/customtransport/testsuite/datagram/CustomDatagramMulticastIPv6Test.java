@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramMulticastIPv6Test} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramMulticastIPv6LevelTest}, {@link DatagramMulticastIPv6EdgeTest}.
+ * Netty's {@link DatagramMulticastIPv6Test} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramMulticastIPv6Test extends DatagramMulticastIPv6Test implements ReadinessModeTest {
 
@@ -30,5 +32,13 @@ public abstract class CustomDatagramMulticastIPv6Test extends DatagramMulticastI
     public void testMulticast(Bootstrap sb, Bootstrap cb) throws Throwable {
         LoopbackMulticast.assumeLoopbackOnly(socketInternetProtocalFamily(), groupInternetProtocalFamily());
         super.testMulticast(sb, cb);
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramMulticastIPv6Test {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramMulticastIPv6Test {
     }
 }

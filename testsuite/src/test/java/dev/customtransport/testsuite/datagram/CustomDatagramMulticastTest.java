@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramMulticastTest;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramMulticastTest} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramMulticastLevelTest}, {@link DatagramMulticastEdgeTest}.
+ * Netty's {@link DatagramMulticastTest} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramMulticastTest extends DatagramMulticastTest implements ReadinessModeTest {
 
@@ -30,5 +32,13 @@ public abstract class CustomDatagramMulticastTest extends DatagramMulticastTest 
     public void testMulticast(Bootstrap sb, Bootstrap cb) throws Throwable {
         LoopbackMulticast.assumeLoopbackOnly(socketInternetProtocalFamily(), groupInternetProtocalFamily());
         super.testMulticast(sb, cb);
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramMulticastTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramMulticastTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramUnicastIPv6MappedTest;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramUnicastIPv6MappedTest} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramUnicastIPv6MappedLevelTest}, {@link DatagramUnicastIPv6MappedEdgeTest}.
+ * Netty's {@link DatagramUnicastIPv6MappedTest} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramUnicastIPv6MappedTest extends DatagramUnicastIPv6MappedTest implements ReadinessModeTest {
 
@@ -20,5 +22,13 @@ public abstract class CustomDatagramUnicastIPv6MappedTest extends DatagramUnicas
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
         return permutation().datagram(socketInternetProtocalFamily());
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramUnicastIPv6MappedTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramUnicastIPv6MappedTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramUnicastIPv6Test;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramUnicastIPv6Test} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramUnicastIPv6LevelTest}, {@link DatagramUnicastIPv6EdgeTest}.
+ * Netty's {@link DatagramUnicastIPv6Test} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramUnicastIPv6Test extends DatagramUnicastIPv6Test implements ReadinessModeTest {
 
@@ -20,5 +22,13 @@ public abstract class CustomDatagramUnicastIPv6Test extends DatagramUnicastIPv6T
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
         return permutation().datagram(socketInternetProtocalFamily());
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramUnicastIPv6Test {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramUnicastIPv6Test {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.datagram;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.DatagramUnicastInetTest;
 import java.util.List;
 
 /**
- * Netty's {@link DatagramUnicastInetTest} on our transport over UDP, in the readiness mode of the concrete subclass:
- * {@link DatagramUnicastInetLevelTest}, {@link DatagramUnicastInetEdgeTest}.
+ * Netty's {@link DatagramUnicastInetTest} on our transport over UDP, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomDatagramUnicastInetTest extends DatagramUnicastInetTest implements ReadinessModeTest {
 
@@ -20,5 +22,13 @@ public abstract class CustomDatagramUnicastInetTest extends DatagramUnicastInetT
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
         return permutation().datagram(socketInternetProtocalFamily());
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDatagramUnicastInetTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDatagramUnicastInetTest {
     }
 }

@@ -1,6 +1,8 @@
 package dev.customtransport.testsuite.domain;
 
 import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -25,12 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Netty's {@link DatagramUnicastTest} on our transport over unix domain datagram sockets, in the readiness mode of
- * the concrete subclass: {@link DomainDatagramUnicastLevelTest}, {@link DomainDatagramUnicastEdgeTest}. The
- * handlers below are the domain counterparts of the inet ones in {@code DatagramUnicastInetTest}: they receive
- * {@link DomainDatagramPacket}s and check the payload, the recipient (the receiving channel's own path) and, when
- * the sender is bound, the sender's path. Netty's test of empty datagrams aborts itself here: it sends them with a
- * JDK {@code DatagramSocket}, which cannot bind a unix path.
+ * Netty's {@link DatagramUnicastTest} on our transport over unix domain datagram sockets, once per readiness mode:
+ * {@link Level} and {@link Edge}. The handlers below are the domain counterparts of the inet ones in
+ * {@code DatagramUnicastInetTest}: they receive {@link DomainDatagramPacket}s and check the payload, the recipient (the
+ * receiving channel's own path) and, when the sender is bound, the sender's path. Netty's test of empty datagrams
+ * aborts itself here: it sends them with a JDK {@code DatagramSocket}, which cannot bind a unix path.
  */
 public abstract class CustomDomainDatagramUnicastTest extends DatagramUnicastTest implements ReadinessModeTest {
 
@@ -131,5 +132,13 @@ public abstract class CustomDomainDatagramUnicastTest extends DatagramUnicastTes
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             errorRef.compareAndSet(null, cause);
         }
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDomainDatagramUnicastTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDomainDatagramUnicastTest {
     }
 }

@@ -1,6 +1,8 @@
 package dev.customtransport.testsuite.domain;
 
 import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -15,8 +17,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
- * Netty's {@link SocketAddressesTest} on our transport over unix domain sockets, in the readiness mode of the concrete subclass:
- * {@link DomainSocketAddressesLevelTest}, {@link DomainSocketAddressesEdgeTest}.
+ * Netty's {@link SocketAddressesTest} on our transport over unix domain sockets, once per readiness mode: {@link Level}
+ * and {@link Edge}.
  */
 public abstract class CustomDomainSocketAddressesTest extends SocketAddressesTest implements ReadinessModeTest {
 
@@ -38,5 +40,13 @@ public abstract class CustomDomainSocketAddressesTest extends SocketAddressesTes
     @Override
     protected void assertAddress(SocketAddress address) {
         assertInstanceOf(DomainSocketAddress.class, address);
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDomainSocketAddressesTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDomainSocketAddressesTest {
     }
 }

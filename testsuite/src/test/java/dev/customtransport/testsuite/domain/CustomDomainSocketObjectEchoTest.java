@@ -1,6 +1,8 @@
 package dev.customtransport.testsuite.domain;
 
 import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -12,8 +14,8 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * Netty's {@link SocketObjectEchoTest} on our transport over unix domain sockets, in the readiness mode of the concrete subclass:
- * {@link DomainSocketObjectEchoLevelTest}, {@link DomainSocketObjectEchoEdgeTest}.
+ * Netty's {@link SocketObjectEchoTest} on our transport over unix domain sockets, once per readiness mode:
+ * {@link Level} and {@link Edge}.
  */
 public abstract class CustomDomainSocketObjectEchoTest extends SocketObjectEchoTest implements ReadinessModeTest {
 
@@ -26,5 +28,13 @@ public abstract class CustomDomainSocketObjectEchoTest extends SocketObjectEchoT
     @Override
     protected SocketAddress newSocketAddress() {
         return CustomSocketTestPermutation.newDomainSocketAddress();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDomainSocketObjectEchoTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDomainSocketObjectEchoTest {
     }
 }

@@ -3,6 +3,8 @@ package dev.customtransport.testsuite.domain;
 import dev.customtransport.internal.SocketFd;
 import dev.customtransport.internal.UnixSockets;
 import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -16,10 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty's {@link AbstractSocketShutdownOutputByPeerTest} on our transport over unix domain sockets, in the readiness
- * mode of the concrete subclass: {@link DomainSocketShutdownOutputByPeerLevelTest},
- * {@link DomainSocketShutdownOutputByPeerEdgeTest}. The peer is a raw unix stream socket of our own natives
- * ({@link SocketFd} from {@link UnixSockets}), driven with plain blocking-style loops over the non-blocking fd.
+ * Netty's {@link AbstractSocketShutdownOutputByPeerTest} on our transport over unix domain sockets, once per readiness
+ * mode: {@link Level} and {@link Edge}. The peer is a raw unix stream socket of our own natives ({@link SocketFd} from
+ * {@link UnixSockets}), driven with plain blocking-style loops over the non-blocking fd.
  */
 public abstract class CustomDomainSocketShutdownOutputByPeerTest extends AbstractSocketShutdownOutputByPeerTest<SocketFd>
         implements ReadinessModeTest {
@@ -80,5 +81,13 @@ public abstract class CustomDomainSocketShutdownOutputByPeerTest extends Abstrac
     @Override
     protected SocketFd newSocket() {
         return UnixSockets.newStream();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDomainSocketShutdownOutputByPeerTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDomainSocketShutdownOutputByPeerTest {
     }
 }

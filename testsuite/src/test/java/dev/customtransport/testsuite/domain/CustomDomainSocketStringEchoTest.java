@@ -1,6 +1,8 @@
 package dev.customtransport.testsuite.domain;
 
 import dev.customtransport.testsuite.CustomSocketTestPermutation;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -12,8 +14,8 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * Netty's {@link SocketStringEchoTest} on our transport over unix domain sockets, in the readiness mode of the concrete subclass:
- * {@link DomainSocketStringEchoLevelTest}, {@link DomainSocketStringEchoEdgeTest}.
+ * Netty's {@link SocketStringEchoTest} on our transport over unix domain sockets, once per readiness mode:
+ * {@link Level} and {@link Edge}.
  */
 public abstract class CustomDomainSocketStringEchoTest extends SocketStringEchoTest implements ReadinessModeTest {
 
@@ -26,5 +28,13 @@ public abstract class CustomDomainSocketStringEchoTest extends SocketStringEchoT
     @Override
     protected SocketAddress newSocketAddress() {
         return CustomSocketTestPermutation.newDomainSocketAddress();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomDomainSocketStringEchoTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomDomainSocketStringEchoTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -9,8 +11,7 @@ import io.netty.testsuite.transport.socket.ServerSocketSuspendTest;
 import java.util.List;
 
 /**
- * Netty's {@link ServerSocketSuspendTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link ServerSocketSuspendLevelTest}, {@link ServerSocketSuspendEdgeTest}.
+ * Netty's {@link ServerSocketSuspendTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomServerSocketSuspendTest extends ServerSocketSuspendTest implements ReadinessModeTest {
 
@@ -20,5 +21,13 @@ public abstract class CustomServerSocketSuspendTest extends ServerSocketSuspendT
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
         return permutation().serverSocket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomServerSocketSuspendTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomServerSocketSuspendTest {
     }
 }

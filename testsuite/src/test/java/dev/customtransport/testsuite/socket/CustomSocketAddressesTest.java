@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -16,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Netty's {@link SocketAddressesTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketAddressesLevelTest}, {@link SocketAddressesEdgeTest}.
+ * Netty's {@link SocketAddressesTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketAddressesTest extends SocketAddressesTest implements ReadinessModeTest {
 
@@ -40,5 +41,13 @@ public abstract class CustomSocketAddressesTest extends SocketAddressesTest impl
         assertFalse(inet.isUnresolved(), () -> "unresolved: " + inet);
         assertTrue(inet.getAddress().isLoopbackAddress(), () -> "not loopback: " + inet);
         assertTrue(inet.getPort() > 0 && inet.getPort() <= 0xFFFF, () -> "bad port: " + inet);
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketAddressesTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketAddressesTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,7 @@ import io.netty.testsuite.transport.socket.SocketBufReleaseTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketBufReleaseTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketBufReleaseLevelTest}, {@link SocketBufReleaseEdgeTest}.
+ * Netty's {@link SocketBufReleaseTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketBufReleaseTest extends SocketBufReleaseTest implements ReadinessModeTest {
 
@@ -22,5 +23,13 @@ public abstract class CustomSocketBufReleaseTest extends SocketBufReleaseTest im
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketBufReleaseTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketBufReleaseTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,9 +11,8 @@ import io.netty.testsuite.transport.socket.SocketChannelEOFTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketChannelEOFTest} (4.2.20+: every byte the peer sent before its FIN is read, with autoRead off
- * and a read requested again and again) on our client channel, in the readiness mode of the concrete subclass:
- * {@link SocketChannelEOFLevelTest}, {@link SocketChannelEOFEdgeTest}.
+ * Netty's {@link SocketChannelEOFTest} (4.2.20+: every byte the peer sent before its FIN is read, with autoRead off and
+ * a read requested again and again) on our client channel, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketChannelEOFTest extends SocketChannelEOFTest implements ReadinessModeTest {
 
@@ -19,5 +20,13 @@ public abstract class CustomSocketChannelEOFTest extends SocketChannelEOFTest im
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
         return permutation().clientSocket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketChannelEOFTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketChannelEOFTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.SocketChannelNotYetConnectedTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketChannelNotYetConnectedTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketChannelNotYetConnectedLevelTest}, {@link SocketChannelNotYetConnectedEdgeTest}.
+ * Netty's {@link SocketChannelNotYetConnectedTest} on our transport, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomSocketChannelNotYetConnectedTest extends SocketChannelNotYetConnectedTest
         implements ReadinessModeTest {
@@ -21,5 +23,13 @@ public abstract class CustomSocketChannelNotYetConnectedTest extends SocketChann
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
         return permutation().clientSocketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketChannelNotYetConnectedTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketChannelNotYetConnectedTest {
     }
 }

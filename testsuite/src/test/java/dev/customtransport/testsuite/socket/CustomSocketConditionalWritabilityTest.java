@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,8 @@ import io.netty.testsuite.transport.socket.SocketConditionalWritabilityTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketConditionalWritabilityTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketConditionalWritabilityLevelTest}, {@link SocketConditionalWritabilityEdgeTest}.
+ * Netty's {@link SocketConditionalWritabilityTest} on our transport, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomSocketConditionalWritabilityTest extends SocketConditionalWritabilityTest
         implements ReadinessModeTest {
@@ -22,5 +24,13 @@ public abstract class CustomSocketConditionalWritabilityTest extends SocketCondi
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketConditionalWritabilityTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketConditionalWritabilityTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,7 @@ import io.netty.testsuite.transport.socket.SocketConnectTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketConnectTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketConnectLevelTest}, {@link SocketConnectEdgeTest}.
+ * Netty's {@link SocketConnectTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketConnectTest extends SocketConnectTest implements ReadinessModeTest {
 
@@ -27,4 +28,12 @@ public abstract class CustomSocketConnectTest extends SocketConnectTest implemen
     // Netty's version sets ChannelOption.TCP_FASTOPEN / TCP_FASTOPEN_CONNECT, which our channels may not know yet
     // (the bootstrap then only logs a warning), and the testWriteWithFastOpenBeforeConnect* tests only check that
     // a write queued before connect() arrives.
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketConnectTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketConnectTest {
+    }
 }

@@ -1,6 +1,8 @@
 package dev.customtransport.testsuite.socket;
 
 import dev.customtransport.testsuite.BadHost;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -22,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Netty's {@link SocketConnectionAttemptTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketConnectionAttemptLevelTest}, {@link SocketConnectionAttemptEdgeTest}.
+ * Netty's {@link SocketConnectionAttemptTest} on our transport, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  *
  * <p>Its "bad host" is {@link BadHost}, a loopback listener whose full accept queue drops SYNs, so the timeout and
  * cancellation tests really wait on an unanswered connect, and nothing leaves the machine.
@@ -65,5 +67,13 @@ public abstract class CustomSocketConnectionAttemptTest extends SocketConnection
         } finally {
             future.channel().close();
         }
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketConnectionAttemptTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketConnectionAttemptTest {
     }
 }

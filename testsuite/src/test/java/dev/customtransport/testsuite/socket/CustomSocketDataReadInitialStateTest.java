@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,8 @@ import io.netty.testsuite.transport.socket.SocketDataReadInitialStateTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketDataReadInitialStateTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketDataReadInitialStateLevelTest}, {@link SocketDataReadInitialStateEdgeTest}.
+ * Netty's {@link SocketDataReadInitialStateTest} on our transport, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomSocketDataReadInitialStateTest extends SocketDataReadInitialStateTest
         implements ReadinessModeTest {
@@ -22,5 +24,13 @@ public abstract class CustomSocketDataReadInitialStateTest extends SocketDataRea
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketDataReadInitialStateTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketDataReadInitialStateTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,7 @@ import io.netty.testsuite.transport.socket.SocketMultipleConnectTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketMultipleConnectTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketMultipleConnectLevelTest}, {@link SocketMultipleConnectEdgeTest}.
+ * Netty's {@link SocketMultipleConnectTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketMultipleConnectTest extends SocketMultipleConnectTest implements ReadinessModeTest {
 
@@ -24,5 +25,13 @@ public abstract class CustomSocketMultipleConnectTest extends SocketMultipleConn
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketMultipleConnectTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketMultipleConnectTest {
     }
 }

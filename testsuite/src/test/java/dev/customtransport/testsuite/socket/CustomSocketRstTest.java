@@ -2,6 +2,8 @@ package dev.customtransport.testsuite.socket;
 
 import dev.customtransport.CustomSocketChannel;
 import dev.customtransport.NativeIoException;
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -17,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
- * Netty's {@link SocketRstTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketRstLevelTest}, {@link SocketRstEdgeTest}.
+ * Netty's {@link SocketRstTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketRstTest extends SocketRstTest implements ReadinessModeTest {
 
@@ -46,5 +47,13 @@ public abstract class CustomSocketRstTest extends SocketRstTest implements Readi
         assertEquals("ECONNRESET", nativeCause.errnoName(),
                 () -> "syscall " + nativeCause.syscall() + ", errno " + nativeCause.errno() + ": "
                         + cause.getMessage());
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketRstTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketRstTest {
     }
 }

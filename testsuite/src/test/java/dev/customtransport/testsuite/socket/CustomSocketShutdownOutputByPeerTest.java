@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -9,8 +11,8 @@ import io.netty.testsuite.transport.socket.SocketShutdownOutputByPeerTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketShutdownOutputByPeerTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketShutdownOutputByPeerLevelTest}, {@link SocketShutdownOutputByPeerEdgeTest}.
+ * Netty's {@link SocketShutdownOutputByPeerTest} on our transport, once per readiness mode: {@link Level} and
+ * {@link Edge}.
  */
 public abstract class CustomSocketShutdownOutputByPeerTest extends SocketShutdownOutputByPeerTest
         implements ReadinessModeTest {
@@ -21,5 +23,13 @@ public abstract class CustomSocketShutdownOutputByPeerTest extends SocketShutdow
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<ServerBootstrap>> newFactories() {
         return permutation().serverSocket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketShutdownOutputByPeerTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketShutdownOutputByPeerTest {
     }
 }

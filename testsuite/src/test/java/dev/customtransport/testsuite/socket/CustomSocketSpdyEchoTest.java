@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,7 @@ import io.netty.testsuite.transport.socket.SocketSpdyEchoTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketSpdyEchoTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketSpdyEchoLevelTest}, {@link SocketSpdyEchoEdgeTest}.
+ * Netty's {@link SocketSpdyEchoTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketSpdyEchoTest extends SocketSpdyEchoTest implements ReadinessModeTest {
 
@@ -22,5 +23,13 @@ public abstract class CustomSocketSpdyEchoTest extends SocketSpdyEchoTest implem
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socket();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketSpdyEchoTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketSpdyEchoTest {
     }
 }

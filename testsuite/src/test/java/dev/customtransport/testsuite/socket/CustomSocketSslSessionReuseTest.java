@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,8 +12,7 @@ import io.netty.testsuite.transport.socket.SocketSslSessionReuseTest;
 import java.util.List;
 
 /**
- * Netty's {@link SocketSslSessionReuseTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link SocketSslSessionReuseLevelTest}, {@link SocketSslSessionReuseEdgeTest}.
+ * Netty's {@link SocketSslSessionReuseTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomSocketSslSessionReuseTest extends SocketSslSessionReuseTest implements ReadinessModeTest {
 
@@ -21,5 +22,13 @@ public abstract class CustomSocketSslSessionReuseTest extends SocketSslSessionRe
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
         return permutation().socketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomSocketSslSessionReuseTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomSocketSslSessionReuseTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -17,8 +19,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 
 /**
- * Netty's {@link TrafficShapingHandlerTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link TrafficShapingHandlerLevelTest}, {@link TrafficShapingHandlerEdgeTest}.
+ * Netty's {@link TrafficShapingHandlerTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  *
  * <p>See {@link KeepSharedScheduler} for why Netty's {@code @AfterAll} is replaced.
  */
@@ -60,5 +61,13 @@ public abstract class CustomTrafficShapingHandlerTest extends TrafficShapingHand
                 ((EventExecutorGroup) field.get(null)).shutdownGracefully().sync();
             }
         }
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomTrafficShapingHandlerTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomTrafficShapingHandlerTest {
     }
 }

@@ -1,5 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
+import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
 import io.netty.bootstrap.Bootstrap;
@@ -9,8 +11,7 @@ import io.netty.testsuite.transport.socket.WriteBeforeRegisteredTest;
 import java.util.List;
 
 /**
- * Netty's {@link WriteBeforeRegisteredTest} on our transport, in the readiness mode of the concrete subclass:
- * {@link WriteBeforeRegisteredLevelTest}, {@link WriteBeforeRegisteredEdgeTest}.
+ * Netty's {@link WriteBeforeRegisteredTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
 public abstract class CustomWriteBeforeRegisteredTest extends WriteBeforeRegisteredTest implements ReadinessModeTest {
 
@@ -20,5 +21,13 @@ public abstract class CustomWriteBeforeRegisteredTest extends WriteBeforeRegiste
     @Override
     protected List<TestsuitePermutation.BootstrapFactory<Bootstrap>> newFactories() {
         return permutation().clientSocketWithFastOpen();
+    }
+
+    @LevelTriggered
+    public static final class Level extends CustomWriteBeforeRegisteredTest {
+    }
+
+    @EdgeTriggered
+    public static final class Edge extends CustomWriteBeforeRegisteredTest {
     }
 }

@@ -1,5 +1,0 @@
-package dev.customtransport.testsuite;
-
-@LevelTriggered
-public class EventLoopLevelTest extends CustomEventLoopTest {
-}

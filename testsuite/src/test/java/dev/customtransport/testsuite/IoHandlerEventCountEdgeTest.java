@@ -1,5 +1,0 @@
-package dev.customtransport.testsuite;
-
-@EdgeTriggered
-public class IoHandlerEventCountEdgeTest extends CustomIoHandlerEventCountTest {
-}

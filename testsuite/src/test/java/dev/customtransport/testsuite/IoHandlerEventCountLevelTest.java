@@ -1,5 +1,0 @@
-package dev.customtransport.testsuite;
-
-@LevelTriggered
-public class IoHandlerEventCountLevelTest extends CustomIoHandlerEventCountTest {
-}

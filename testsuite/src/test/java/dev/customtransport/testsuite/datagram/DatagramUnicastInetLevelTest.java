@@ -1,7 +1,0 @@
-package dev.customtransport.testsuite.datagram;
-
-import dev.customtransport.testsuite.LevelTriggered;
-
-@LevelTriggered
-public class DatagramUnicastInetLevelTest extends CustomDatagramUnicastInetTest {
-}

@@ -1,7 +1,0 @@
-package dev.customtransport.testsuite.domain;
-
-import dev.customtransport.testsuite.EdgeTriggered;
-
-@EdgeTriggered
-public class DomainSocketDataReadInitialStateEdgeTest extends CustomDomainSocketDataReadInitialStateTest {
-}

@@ -1,7 +1,0 @@
-package dev.customtransport.testsuite.domain;
-
-import dev.customtransport.testsuite.LevelTriggered;
-
-@LevelTriggered
-public class DomainSocketSslGreetingLevelTest extends CustomDomainSocketSslGreetingTest {
-}

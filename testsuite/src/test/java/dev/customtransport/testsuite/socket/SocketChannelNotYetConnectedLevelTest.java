@@ -1,7 +1,0 @@
-package dev.customtransport.testsuite.socket;
-
-import dev.customtransport.testsuite.LevelTriggered;
-
-@LevelTriggered
-public class SocketChannelNotYetConnectedLevelTest extends CustomSocketChannelNotYetConnectedTest {
-}

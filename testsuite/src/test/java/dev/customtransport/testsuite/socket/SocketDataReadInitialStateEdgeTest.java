@@ -1,7 +1,0 @@
-package dev.customtransport.testsuite.socket;
-
-import dev.customtransport.testsuite.EdgeTriggered;
-
-@EdgeTriggered
-public class SocketDataReadInitialStateEdgeTest extends CustomSocketDataReadInitialStateTest {
-}

@@ -1,11 +1,13 @@
 package dev.customtransport;
 
+import dev.customtransport.internal.Emulator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -74,6 +76,9 @@ class LoopEventsTest {
 
     @Test
     void aLostWakeupIsRecorded() throws Exception {
+        // LoopFaultsTest loses a wakeup in both builds; the event is Java above it.
+        Assumptions.assumeTrue(Emulator.name().isEmpty(), () -> "the native run records the missed wakeup; under "
+                + Emulator.name() + " it takes ten seconds for no native code of its own");
         CustomEventLoopGroup group = new CustomEventLoopGroup(1);
         try (Recording recording = new Recording()) {
             recording.enable("dev.customtransport.MissedWakeup");

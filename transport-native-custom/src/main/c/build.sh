@@ -16,6 +16,10 @@
 # and kernel files (datagram_bsd.c, kernel_bsd.c, portable enough to build on Linux) replace the Linux ones, so that
 # the tests run the natives macOS and FreeBSD ship; Linux's socket and option files stay (socket_linux.c,
 # sockopt_linux.c). Such a library is for exercising that code here, never for shipping.
+#
+# CT_FAULT_INJECTION=1 (Linux with epoll only; Maven: the faults-native execution writes it to
+# target/faults-native/, never into the jar): adds faults.c and -DCT_FAULTS, so that the syscalls of faults.h can
+# fail on purpose at the rates the tests set (see faults.c). For tests only.
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -26,6 +30,15 @@ out_dir=$1
 os=$2
 arch=$3
 kqueue_prefix=${CT_KQUEUE_EMULATION_PREFIX:-}
+fault_injection=${CT_FAULT_INJECTION:-}
+if [ -n "$fault_injection" ] && [ "$os" != linux ]; then
+    echo "build.sh: fault injection (CT_FAULT_INJECTION) wraps the Linux epoll natives only" >&2
+    exit 1
+fi
+if [ -n "$fault_injection" ] && [ -n "$kqueue_prefix" ]; then
+    echo "build.sh: fault-injection library skipped: it wraps the epoll natives, and this build emulates kqueue"
+    exit 0
+fi
 
 # Every per-OS file, by role: the poller backend (poller.h), the socket calls whose form differs (sockos.h), the
 # option table (sockopt.h), and the OS parts of DatagramNative (datagram.h) and KernelNative (kernel.h).
@@ -57,7 +70,9 @@ jni_md_dir="$java_home/include/$os"
 [ "$os" = osx ] && jni_md_dir="$java_home/include/darwin"
 
 sources=()
-for s in jni_onload.c system.c socket.c netty_unix.c unix.c datagram.c kernel.c "${per_os[@]}"; do
+common=(jni_onload.c system.c socket.c netty_unix.c unix.c datagram.c kernel.c)
+[ -n "$fault_injection" ] && common+=(faults.c)
+for s in "${common[@]}" "${per_os[@]}"; do
     sources+=("$src_dir/$s")
 done
 
@@ -68,6 +83,7 @@ case "$os" in
     osx) ldflags=(-shared -Wl,-undefined,error) ;;
     *) ldflags=(-shared -Wl,-z,relro,-z,now -Wl,--no-undefined) ;; # the BSDs: dlopen/dladdr are in libc
 esac
+[ -n "$fault_injection" ] && cflags+=(-DCT_FAULTS -pthread)
 if [ -n "$kqueue_prefix" ]; then
     if [ ! -f "$kqueue_prefix/include/kqueue/sys/event.h" ]; then
         echo "build.sh: no libkqueue headers under $kqueue_prefix/include/kqueue (kqueue.emulation.prefix)" >&2

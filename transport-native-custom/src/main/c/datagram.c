@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "datagram.h"
+#include "faults.h"
 #include "sockos.h"
 #include "transport.h"
 
@@ -117,14 +118,17 @@ ssize_t ct_msg_send(int fd, struct ct_msg *m) {
     if (rc < 0) {
         return rc;
     }
-    return (ssize_t) ct_result(sendmsg(fd, &hdr, CT_SEND_FLAGS));
+    ssize_t n;
+    CT_RESTART(n, ct_sys_sendmsg(fd, &hdr, CT_SEND_FLAGS));
+    return (ssize_t) ct_result(n);
 }
 
 ssize_t ct_msg_recv(int fd, struct ct_msg *m) {
     struct ct_msg_scratch s;
     struct msghdr hdr;
     ct_msg_recv_header(m, &s, &hdr);
-    ssize_t n = recvmsg(fd, &hdr, 0);
+    ssize_t n;
+    CT_RESTART(n, ct_sys_recvmsg(fd, &hdr, 0));
     CT_RETURN_IF_FAILED(n);
     ct_msg_received(m, &hdr, n);
     return n;

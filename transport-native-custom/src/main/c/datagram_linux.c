@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "datagram.h"
+#include "faults.h"
 #include "transport.h"
 
 #ifndef UDP_SEGMENT
@@ -63,7 +64,9 @@ int ct_os_sendmsgs(int fd, struct ct_msg *msgs, int count) {
         }
         hdrs[i].msg_len = 0;
     }
-    return (int) ct_result(sendmmsg(fd, hdrs, (unsigned int) count, MSG_NOSIGNAL));
+    int n;
+    CT_RESTART(n, ct_sys_sendmmsg(fd, hdrs, (unsigned int) count, MSG_NOSIGNAL));
+    return (int) ct_result(n);
 }
 
 int ct_os_recvmsgs(int fd, struct ct_msg *msgs, int count) {
@@ -73,7 +76,8 @@ int ct_os_recvmsgs(int fd, struct ct_msg *msgs, int count) {
         ct_msg_recv_header(&msgs[i], &scratch[i], &hdrs[i].msg_hdr);
         hdrs[i].msg_len = 0;
     }
-    int n = recvmmsg(fd, hdrs, (unsigned int) count, 0, NULL);
+    int n;
+    CT_RESTART(n, ct_sys_recvmmsg(fd, hdrs, (unsigned int) count, 0, NULL));
     CT_RETURN_IF_FAILED(n);
     for (int i = 0; i < n; i++) {
         ct_msg_received(&msgs[i], &hdrs[i].msg_hdr, hdrs[i].msg_len);

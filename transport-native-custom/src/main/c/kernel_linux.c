@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "faults.h"
 #include "kernel.h"
 #include "transport.h"
 
@@ -25,8 +26,10 @@ jint ct_os_splice(JNIEnv *env, jclass clazz, jint fd_in, jlong off_in, jint fd_o
     }
     loff_t in = (loff_t) off_in;
     loff_t outo = (loff_t) off_out;
-    return (jint) ct_result(splice(fd_in, off_in < 0 ? NULL : &in, fd_out, off_out < 0 ? NULL : &outo,
-                                   (size_t) len, SPLICE_F_NONBLOCK | SPLICE_F_MOVE));
+    ssize_t n;
+    CT_RESTART(n, ct_sys_splice(fd_in, off_in < 0 ? NULL : &in, fd_out, off_out < 0 ? NULL : &outo, (size_t) len,
+                                SPLICE_F_NONBLOCK | SPLICE_F_MOVE));
+    return (jint) ct_result(n);
 }
 
 jint ct_os_tcp_info(JNIEnv *env, jclass clazz, jint fd, jlongArray out) {

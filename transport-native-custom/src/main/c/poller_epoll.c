@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "poller.h"
 
 /* epoll_pwait2 (Linux 5.11) has number 441 on every architecture we build for; older headers lack the name. */
@@ -59,13 +60,13 @@ static jint ct_epoll_ctl(JNIEnv *env, jclass clazz, jint epfd, jint op, jint fd,
     (void) env; (void) clazz;
     /* A non-NULL event even for EPOLL_CTL_DEL: kernels before 2.6.9 rejected NULL there. */
     struct epoll_event ev = { .events = (uint32_t) events, .data.u64 = (uint64_t) token };
-    return (jint) ct_result(epoll_ctl(epfd, op, fd, &ev));
+    return (jint) ct_result(ct_sys_epoll_ctl(epfd, op, fd, &ev));
 }
 
 static jint ct_epoll_wait_millis(JNIEnv *env, jclass clazz, jint epfd, jlong events, jint max, jint millis) {
     (void) env; (void) clazz;
     /* EINTR goes back to Java, which waits again with the time that remains, not the original timeout. */
-    return (jint) ct_result(epoll_wait(epfd, CT_PTR(events), max, millis));
+    return (jint) ct_result(ct_sys_epoll_wait(epfd, CT_PTR(events), max, millis));
 }
 
 static jint ct_epoll_wait_nanos(JNIEnv *env, jclass clazz, jint epfd, jlong events, jint max, jlong nanos) {
@@ -79,7 +80,7 @@ static jint ct_epoll_wait_nanos(JNIEnv *env, jclass clazz, jint epfd, jlong even
     }
     /* Through syscall(2): glibc has a wrapper only since 2.35. The kernel ignores the sigset size when the mask
      * is NULL. ENOSYS (kernel before 5.11, or a seccomp filter) is returned as is: Java falls back once. */
-    return (jint) ct_result(syscall(SYS_epoll_pwait2, epfd, CT_PTR(events), max, timeout, NULL, (size_t) 0));
+    return (jint) ct_result(ct_sys_epoll_pwait2(epfd, CT_PTR(events), max, timeout));
 }
 
 static jint ct_epoll_busy_poll(JNIEnv *env, jclass clazz, jint epfd, jint micros, jint budget) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "faults.h"
 #include "sockopt.h"
 #include "sockos.h"
 #include "transport.h"
@@ -250,9 +251,10 @@ static jint ct_read(JNIEnv *env, jclass clazz, jint fd, jlong address, jint leng
     }
     /* recv rather than read: the socket call skips the VFS layers read(2) goes through (about 80 ns each).
      * ENOTSOCK (a pipe, an eventfd) falls back to read(2), so the call still works on any descriptor. */
-    ssize_t n = recv(fd, CT_PTR(address), (size_t) length, 0);
+    ssize_t n;
+    CT_RESTART(n, ct_sys_recv(fd, CT_PTR(address), (size_t) length, 0));
     if (n < 0 && errno == ENOTSOCK) {
-        n = read(fd, CT_PTR(address), (size_t) length);
+        CT_RESTART(n, read(fd, CT_PTR(address), (size_t) length));
     }
     return (jint) ct_result(n);
 }
@@ -264,20 +266,23 @@ static jint ct_write(JNIEnv *env, jclass clazz, jint fd, jlong address, jint len
     }
     /* send rather than write, for the same reason; MSG_NOSIGNAL turns a write to a reset peer into -EPIPE
      * without raising SIGPIPE (macOS has no such flag and uses SO_NOSIGPIPE instead). */
+    ssize_t n;
 #ifdef MSG_NOSIGNAL
-    ssize_t n = send(fd, CT_PTR(address), (size_t) length, MSG_NOSIGNAL);
+    CT_RESTART(n, ct_sys_send(fd, CT_PTR(address), (size_t) length, MSG_NOSIGNAL));
 #else
-    ssize_t n = send(fd, CT_PTR(address), (size_t) length, 0);
+    CT_RESTART(n, ct_sys_send(fd, CT_PTR(address), (size_t) length, 0));
 #endif
     if (n < 0 && errno == ENOTSOCK) {
-        n = write(fd, CT_PTR(address), (size_t) length);
+        CT_RESTART(n, write(fd, CT_PTR(address), (size_t) length));
     }
     return (jint) ct_result(n);
 }
 
 static jlong ct_writev(JNIEnv *env, jclass clazz, jint fd, jlong iov_address, jint count) {
     (void) env; (void) clazz;
-    return ct_result(writev(fd, CT_PTR(iov_address), count));
+    ssize_t n;
+    CT_RESTART(n, ct_sys_writev(fd, CT_PTR(iov_address), count));
+    return ct_result(n);
 }
 
 /*
@@ -394,7 +399,7 @@ static jint ct_close(JNIEnv *env, jclass clazz, jint fd) {
      * and XNU free the table slot before the file's own close runs (whose EINTR or EIO they report). So EINTR
      * means "closed", and a retry could close a descriptor another thread has just been given. (macOS's close()
      * returns EINTR without closing only in a thread with a pending pthread_cancel, which the JVM never sends.) */
-    if (close(fd) < 0 && errno != EINTR) {
+    if (ct_sys_close(fd) < 0 && errno != EINTR) {
         return -errno;
     }
     return 0;

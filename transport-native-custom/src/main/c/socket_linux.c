@@ -6,20 +6,25 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include "faults.h"
 #include "sockos.h"
 #include "transport.h"
 
 int ct_os_socket(int af, int kind) {
-    return (int) ct_result(socket(af, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    return (int) ct_result(ct_sys_socket(af, kind | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 }
 
 int ct_os_accept(int fd, struct sockaddr *addr, socklen_t *len) {
-    return (int) ct_result(accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    int child;
+    CT_RESTART(child, ct_sys_accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    return (int) ct_result(child);
 }
 
 ssize_t ct_os_sendfile(int out_fd, int in_fd, off_t offset, size_t count) {
     off_t off = offset;
-    return (ssize_t) ct_result(sendfile(out_fd, in_fd, &off, count));
+    ssize_t sent;
+    CT_RESTART(sent, ct_sys_sendfile(out_fd, in_fd, &off, count));
+    return (ssize_t) ct_result(sent);
 }
 
 int ct_os_pipe(int fds[2]) {

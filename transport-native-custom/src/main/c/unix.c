@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "sockos.h"
 #include "transport.h"
 
@@ -49,7 +50,9 @@ static jint ct_send_fd(JNIEnv *env, jclass clazz, jint socket_fd, jint fd) {
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     int value = fd;
     memcpy(CMSG_DATA(cm), &value, sizeof(value));
-    return (jint) ct_result(sendmsg(socket_fd, &hdr, CT_SEND_FLAGS));
+    ssize_t n;
+    CT_RESTART(n, ct_sys_sendmsg(socket_fd, &hdr, CT_SEND_FLAGS));
+    return (jint) ct_result(n);
 }
 
 /*
@@ -79,7 +82,8 @@ static jint ct_recv_fds(JNIEnv *env, jclass clazz, jint socket_fd, jintArray out
     hdr.msg_iovlen = 1;
     hdr.msg_control = control.buf;
     hdr.msg_controllen = sizeof(control.buf);
-    ssize_t n = recvmsg(socket_fd, &hdr, CT_RECV_CLOEXEC);
+    ssize_t n;
+    CT_RESTART(n, ct_sys_recvmsg(socket_fd, &hdr, CT_RECV_CLOEXEC));
     CT_RETURN_IF_FAILED(n);
     jint result[2 + CT_MAX_FDS_PER_MESSAGE];
     jint count = 0;

@@ -205,7 +205,18 @@ static jint ct_finish_connect(JNIEnv *env, jclass clazz, jint fd) {
     int err = 0;
     socklen_t len = sizeof(err);
     CT_RETURN_IF_FAILED(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
-    return -err;
+    if (err != 0) {
+        return -err;
+    }
+    /* No error is not yet success: the handshake may still be running when the call comes from an event that is
+     * not the kernel's answer to it (the ready queue after events were lost, a spurious wakeup). Connected only
+     * once there is a peer; ENOTCONN means "still in progress". */
+    ct_any_addr peer;
+    socklen_t peer_len = sizeof(peer);
+    if (getpeername(fd, &peer.sa, &peer_len) < 0) {
+        return errno == ENOTCONN ? -EINPROGRESS : -errno;
+    }
+    return 0;
 }
 
 static jint ct_accept(JNIEnv *env, jclass clazz, jint fd, jbyteArray addr_out) {

@@ -98,7 +98,10 @@ final class SocketNative {
     /** sendto(MSG_FASTOPEN): bytes sent with the SYN, or -EINPROGRESS when none were (no cookie yet). */
     static native int sendFastOpen(int fd, byte[] ip, int scopeId, int port, long address, int length);
 
-    /** Reads SO_ERROR: 0 when the pending connect succeeded, {@code -error} otherwise. */
+    /**
+     * Reads SO_ERROR: {@code -error} if the connect failed, 0 once it succeeded (the socket has a peer),
+     * -EINPROGRESS while the handshake still runs.
+     */
     static native int finishConnect(int fd);
 
     /** accept4(fd, ..., SOCK_NONBLOCK | SOCK_CLOEXEC): the new fd, its peer address written to {@code addrOut}. */

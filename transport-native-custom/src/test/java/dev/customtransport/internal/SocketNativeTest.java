@@ -175,6 +175,32 @@ class SocketNativeTest {
         assertErrno(Errno.EBADF, SocketNative.close(fd));
     }
 
+    /**
+     * Regression: finishConnect took "no SO_ERROR" for success, so a connecting channel that was handed a writable
+     * event the kernel did not send (the ready queue after lost events, a spurious wakeup) went active in the middle
+     * of its handshake. Here the handshake cannot end: the listener's accept queue is full, so its SYN is dropped.
+     */
+    @Test
+    void finishConnectBeforeTheHandshakeEndsIsStillPending() {
+        int server = ok("socket", SocketNative.socket(SocketNative.DOMAIN_INET, SocketNative.TYPE_STREAM));
+        ok("bind", SocketNative.bind(server, LOOPBACK4, 0, 0));
+        ok("listen", SocketNative.listen(server, 0)); // room for one connection nobody accepts
+        int port = localPort(server);
+        int first = ok("socket", SocketNative.socket(SocketNative.DOMAIN_INET, SocketNative.TYPE_STREAM));
+        int second = ok("socket", SocketNative.socket(SocketNative.DOMAIN_INET, SocketNative.TYPE_STREAM));
+        try {
+            int rc = SocketNative.connect(first, LOOPBACK4, 0, port);
+            assertTrue(rc == 0 || rc == -Errno.EINPROGRESS, () -> "connect: " + Errno.name(-rc));
+            await(first, out());
+            assertEquals(0, SocketNative.finishConnect(first), "the first fills the accept queue");
+            assertErrno(Errno.EINPROGRESS, SocketNative.connect(second, LOOPBACK4, 0, port));
+            // Its SYN was dropped; the next is sent a second later. Nothing is wrong, and nothing is connected.
+            assertErrno(Errno.EINPROGRESS, SocketNative.finishConnect(second));
+        } finally {
+            closeQuietly(first, second, server);
+        }
+    }
+
     @Test
     void connectToAClosedPortIsRefused() {
         int server = listener(SocketNative.DOMAIN_INET, LOOPBACK4);
@@ -186,7 +212,7 @@ class SocketNativeTest {
             if (rc == -Errno.EINPROGRESS) {
                 int carried = await(client, out());
                 rc = SocketNative.finishConnect(client);
-                if (rc == 0 && carried != 0) {
+                if ((rc == 0 || rc == -Errno.EINPROGRESS) && carried != 0) {
                     // The libkqueue emulation read SO_ERROR to fill the event in, which cleared it.
                     rc = -carried;
                 }

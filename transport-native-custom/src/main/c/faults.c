@@ -211,6 +211,10 @@ static void ct_configure_from_env(void) {
     }
     atomic_store(&ct_seed, seed);
     atomic_fetch_add(&ct_generation, 1);
+    if (spec != NULL) {
+        /* Said at once, so that a run that hangs can still be replayed. */
+        fprintf(stderr, "CT_FAULTS: seed=%llu (%s)\n", (unsigned long long) seed, spec);
+    }
     atexit(ct_write_report);
 }
 
@@ -534,6 +538,9 @@ int ct_sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
             atomic_store(&reg->epfd, 0);
             atomic_store(&reg->owed, 0);
         } else {
+            if (op == EPOLL_CTL_ADD) {
+                atomic_store(&reg->owed, 0); /* a new registration owes nothing */
+            }
             atomic_store(&reg->events, event->events);
             atomic_store(&reg->token, event->data.u64);
             atomic_store(&reg->epfd, epfd);

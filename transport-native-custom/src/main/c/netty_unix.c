@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "sockos.h"
 #include "transport.h"
 
@@ -55,7 +56,7 @@ static jint ct_nfd_open(JNIEnv *env, jclass clazz, jstring path) {
 static jint ct_nfd_close(JNIEnv *env, jclass clazz, jint fd) {
     (void) env; (void) clazz;
     /* EINTR: the descriptor is released anyway (see socket.c's close). */
-    if (close(fd) < 0 && errno != EINTR) {
+    if (ct_sys_close(fd) < 0 && errno != EINTR) {
         return -errno;
     }
     return 0;

@@ -112,6 +112,26 @@ class FaultSoakTest {
         }
     }
 
+    /**
+     * Regression: the natives returned -EINTR from read, write, accept and the rest to Java, which took it for a
+     * failure and closed the channel. A call a signal interrupted is now made again in the native (CT_RESTART).
+     * Here every socket call is interrupted (its restart is let through).
+     */
+    @ParameterizedTest
+    @EnumSource(ReadinessMode.class)
+    void anInterruptedSocketCallIsMadeAgainNotTakenForAFailure(ReadinessMode mode) throws Exception {
+        Rates rates = new Rates().all(Kind.EINTR, 1_000_000).at(Site.WAIT, Kind.EINTR, 0);
+        try (Soak soak = new Soak("TCP echo, every socket call interrupted", mode, rates)) {
+            Echo echo = new Echo(soak, null);
+            List<Result> results = echo.run(8, 64 * 1024);
+            echo.assertAllDelivered(results);
+            FaultInjection.Counts counts = soak.stop(echo.figures(results));
+            for (Site site : new Site[] {Site.RECV, Site.WRITEV, Site.ACCEPT}) {
+                assertTrue(counts.at(site, Kind.EINTR) > 0, site + " was never interrupted: " + counts);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ReadinessMode.class)
     void unixStreamEchoDeliversEveryByteOnceAndInOrder(ReadinessMode mode) throws Exception {

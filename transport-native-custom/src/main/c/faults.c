@@ -1,6 +1,6 @@
 /*
- * Fault injection, for tests only: compiled into a separate library (build.sh faults) that the shipped jar never
- * holds. Each ct_sys_* of faults.h draws from a seeded PRNG and, at the rate set for its site and a kind of fault,
+ * Fault injection, for tests only: compiled into a separate library (build.sh with CT_FAULT_INJECTION=1) that the
+ * shipped jar never holds. Each ct_sys_* of faults.h draws from a seeded PRNG and, at the rate set for its site and a kind of fault,
  * fails or shortens the call before making it:
  *
  *   kind     what the call returns                               sites
@@ -16,8 +16,9 @@
  * timerfd and pipes are left alone. The fatal kinds (RESET, and NOMEM on I/O calls) hit only the sockets a test
  * marked with FaultInjection.allowFatal, so that it knows which channel each one must fail; each is logged as
  * (fd, errno) for it to check. A call restarted after an injected EINTR is never interrupted again, so a rate
- * of 100% cannot livelock a restart loop; a wait always sleeps part of its timeout first, and a wait with no
- * timeout is never faulted.
+ * of 100% cannot livelock a restart loop. A faulted wait sleeps half its timeout first (100 ms when it has none),
+ * and a wait with a zero timeout is never faulted, so that a caller that waits again for what remains reaches its
+ * deadline whatever the rate.
  *
  * The kernel never returns EAGAIN, or a short read, and then stays silent while data waits: data that arrives
  * after the read announces itself with a new edge. So after an injected EAGAIN or short count on a socket

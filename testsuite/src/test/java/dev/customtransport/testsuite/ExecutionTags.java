@@ -15,5 +15,12 @@ public final class ExecutionTags {
      */
     public static final String MULTICAST = "multicast";
 
+    /**
+     * Netty's tests whose cases take an {@code SslProvider} (JDK, and OpenSSL through netty-tcnative): the default
+     * execution runs them with BoringSSL as "OpenSSL" (netty-tcnative-boringssl-static), the {@code openssl} execution
+     * again with OpenSSL itself (netty-tcnative built against the machine's libssl), where renegotiation works.
+     */
+    public static final String SSL = "ssl";
+
     private ExecutionTags() { }
 }

@@ -5,11 +5,13 @@ import dev.customtransport.testsuite.TestsuiteWiringTest.Kind;
 import dev.customtransport.testsuite.datagram.CustomDatagramMulticastTest;
 import dev.customtransport.testsuite.domain.CustomDomainSocketEchoTest;
 import dev.customtransport.testsuite.socket.CustomSocketEchoTest;
+import dev.customtransport.testsuite.socket.CustomSocketSslEchoTest;
 
 import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
 import io.netty.testsuite.transport.socket.DatagramMulticastTest;
 import io.netty.testsuite.transport.socket.SocketEchoTest;
 import io.netty.testsuite.transport.socket.SocketRstTest;
+import io.netty.testsuite.transport.socket.SocketSslEchoTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -69,10 +71,18 @@ class TestsuiteGuardsTest {
 
     @Test
     void theExecutionTagsGoWithTheirNettyClasses() {
+        assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomSocketSslEchoTest.Level.class,
+                SocketSslEchoTest.class));
         assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomDatagramMulticastTest.Edge.class,
                 DatagramMulticastTest.class));
         assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomSocketEchoTest.Level.class,
                 SocketEchoTest.class));
+        assertEquals(List.of(CustomSocketEchoTest.Level.class.getName()
+                        + " runs SocketSslEchoTest without @Tag(\"ssl\")"),
+                TestsuiteWiringTest.executionTagProblems(CustomSocketEchoTest.Level.class, SocketSslEchoTest.class));
+        assertEquals(List.of(CustomSocketSslEchoTest.Edge.class.getName()
+                        + " has @Tag(\"ssl\") but runs SocketEchoTest"),
+                TestsuiteWiringTest.executionTagProblems(CustomSocketSslEchoTest.Edge.class, SocketEchoTest.class));
         assertEquals(List.of(CustomDatagramMulticastTest.Edge.class.getName()
                         + " has @Tag(\"multicast\") but runs SocketEchoTest"),
                 TestsuiteWiringTest.executionTagProblems(CustomDatagramMulticastTest.Edge.class, SocketEchoTest.class));

@@ -26,6 +26,11 @@ import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
 import io.netty.testsuite.transport.socket.DatagramMulticastTest;
+import io.netty.testsuite.transport.socket.SocketSslClientRenegotiateTest;
+import io.netty.testsuite.transport.socket.SocketSslEchoTest;
+import io.netty.testsuite.transport.socket.SocketSslGreetingTest;
+import io.netty.testsuite.transport.socket.SocketSslSessionReuseTest;
+import io.netty.testsuite.transport.socket.SocketStartTlsTest;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -163,9 +168,14 @@ class TestsuiteWiringTest {
         return bad;
     }
 
-    /** The Netty classes whose files carry each tag of {@link ExecutionTags}: the multicast tests. */
+    /**
+     * The Netty classes whose files carry each tag of {@link ExecutionTags}: the multicast tests, and the tests whose
+     * cases take an {@code SslProvider} (Netty's {@code SocketSslLargeCertificateTest} is one too, but not run here).
+     */
     static final Map<String, List<Class<?>>> TAGGED = Map.of(
-            ExecutionTags.MULTICAST, List.of(DatagramMulticastTest.class, DatagramMulticastIPv6Test.class));
+            ExecutionTags.MULTICAST, List.of(DatagramMulticastTest.class, DatagramMulticastIPv6Test.class),
+            ExecutionTags.SSL, List.of(SocketSslEchoTest.class, SocketSslGreetingTest.class,
+                    SocketSslClientRenegotiateTest.class, SocketSslSessionReuseTest.class, SocketStartTlsTest.class));
 
     /** The files of exactly those Netty classes carry the tag that sends them to their extra execution. */
     @Test

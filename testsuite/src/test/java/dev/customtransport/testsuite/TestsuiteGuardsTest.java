@@ -2,11 +2,16 @@ package dev.customtransport.testsuite;
 
 import dev.customtransport.ReadinessMode;
 import dev.customtransport.testsuite.TestsuiteWiringTest.Kind;
+import dev.customtransport.testsuite.datagram.CustomDatagramMulticastTest;
 import dev.customtransport.testsuite.domain.CustomDomainSocketEchoTest;
 import dev.customtransport.testsuite.socket.CustomSocketEchoTest;
+import dev.customtransport.testsuite.socket.CustomSocketSslEchoTest;
 
+import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
+import io.netty.testsuite.transport.socket.DatagramMulticastTest;
 import io.netty.testsuite.transport.socket.SocketEchoTest;
 import io.netty.testsuite.transport.socket.SocketRstTest;
+import io.netty.testsuite.transport.socket.SocketSslEchoTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +67,28 @@ class TestsuiteGuardsTest {
                 NettyTestsuiteCoverageTest.coverageProblems(Map.of("domain", List.of(SocketEchoTest.class)), both));
         assertEquals(List.of("socket: SocketRstTest is run by 0 files []"),
                 NettyTestsuiteCoverageTest.coverageProblems(Map.of("socket", List.of(SocketRstTest.class)), both));
+    }
+
+    @Test
+    void theExecutionTagsGoWithTheirNettyClasses() {
+        assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomSocketSslEchoTest.Level.class,
+                SocketSslEchoTest.class));
+        assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomDatagramMulticastTest.Edge.class,
+                DatagramMulticastTest.class));
+        assertEquals(List.of(), TestsuiteWiringTest.executionTagProblems(CustomSocketEchoTest.Level.class,
+                SocketEchoTest.class));
+        assertEquals(List.of(CustomSocketEchoTest.Level.class.getName()
+                        + " runs SocketSslEchoTest without @Tag(\"ssl\")"),
+                TestsuiteWiringTest.executionTagProblems(CustomSocketEchoTest.Level.class, SocketSslEchoTest.class));
+        assertEquals(List.of(CustomSocketSslEchoTest.Edge.class.getName()
+                        + " has @Tag(\"ssl\") but runs SocketEchoTest"),
+                TestsuiteWiringTest.executionTagProblems(CustomSocketSslEchoTest.Edge.class, SocketEchoTest.class));
+        assertEquals(List.of(CustomDatagramMulticastTest.Edge.class.getName()
+                        + " has @Tag(\"multicast\") but runs SocketEchoTest"),
+                TestsuiteWiringTest.executionTagProblems(CustomDatagramMulticastTest.Edge.class, SocketEchoTest.class));
+        assertEquals(List.of(Good.Level.class.getName()
+                        + " runs DatagramMulticastIPv6Test without @Tag(\"multicast\")"),
+                TestsuiteWiringTest.executionTagProblems(Good.Level.class, DatagramMulticastIPv6Test.class));
     }
 
     /** Only a mode that is switched on is used, so no loop group of a mode switched off is started. */

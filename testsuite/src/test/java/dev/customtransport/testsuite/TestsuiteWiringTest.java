@@ -24,10 +24,19 @@ import io.netty.testsuite.transport.AbstractSingleThreadEventLoopTest;
 import io.netty.testsuite.transport.AbstractTestsuiteTest;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.DatagramMulticastIPv6Test;
+import io.netty.testsuite.transport.socket.DatagramMulticastTest;
+import io.netty.testsuite.transport.socket.SocketSslClientRenegotiateTest;
+import io.netty.testsuite.transport.socket.SocketSslEchoTest;
+import io.netty.testsuite.transport.socket.SocketSslGreetingTest;
+import io.netty.testsuite.transport.socket.SocketSslSessionReuseTest;
+import io.netty.testsuite.transport.socket.SocketStartTlsTest;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
@@ -36,7 +45,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,6 +165,43 @@ class TestsuiteWiringTest {
         if (!added.isEmpty()) {
             bad.add(c.getName() + " adds " + added + ": put it in the file's class, so both modes have it");
         }
+        return bad;
+    }
+
+    /**
+     * The Netty classes whose files carry each tag of {@link ExecutionTags}: the multicast tests, and the tests whose
+     * cases take an {@code SslProvider} (Netty's {@code SocketSslLargeCertificateTest} is one too, but not run here).
+     */
+    static final Map<String, List<Class<?>>> TAGGED = Map.of(
+            ExecutionTags.MULTICAST, List.of(DatagramMulticastTest.class, DatagramMulticastIPv6Test.class),
+            ExecutionTags.SSL, List.of(SocketSslEchoTest.class, SocketSslGreetingTest.class,
+                    SocketSslClientRenegotiateTest.class, SocketSslSessionReuseTest.class, SocketStartTlsTest.class));
+
+    /** The files of exactly those Netty classes carry the tag that sends them to their extra execution. */
+    @Test
+    void exactlyTheirNettyClassesFilesCarryTheExecutionTags() {
+        List<String> bad = new ArrayList<>();
+        for (Class<?> c : TestClasses.nettySuiteClasses()) {
+            if (TestClasses.isConcrete(c)) {
+                bad.addAll(executionTagProblems(c, TestClasses.nettyAncestor(c)));
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
+    /** What is wrong with the execution tags of {@code c}, a class of ours running Netty's {@code netty}. */
+    static List<String> executionTagProblems(Class<?> c, Class<?> netty) {
+        Set<String> tags = AnnotationSupport.findRepeatableAnnotations(c, Tag.class).stream()
+                .map(Tag::value).collect(Collectors.toSet());
+        List<String> bad = new ArrayList<>();
+        TAGGED.forEach((tag, nettyClasses) -> {
+            boolean listed = nettyClasses.contains(netty);
+            if (listed && !tags.contains(tag)) {
+                bad.add(c.getName() + " runs " + netty.getSimpleName() + " without @Tag(\"" + tag + "\")");
+            } else if (!listed && tags.contains(tag)) {
+                bad.add(c.getName() + " has @Tag(\"" + tag + "\") but runs " + netty.getSimpleName());
+            }
+        });
         return bad;
     }
 

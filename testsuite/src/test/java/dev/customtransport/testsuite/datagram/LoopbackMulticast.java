@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.MulticastSocket;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,8 +23,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and whose probe send succeeds. On a host whose loopback has no MULTICAST flag that is a real NIC (here
  * {@code eth0}), and the datagrams (TTL 1) would go out on the link. So a test runs only when that first candidate
  * is a loopback interface and a probe sent to the group through it succeeds; otherwise it is skipped, and the reason
- * is printed and given to JUnit. To run the tests on such a host, give loopback the flag first (as root:
- * {@code ip link set lo multicast on}); the tests never change the host's interfaces themselves.
+ * is printed and given to JUnit. {@code testMulticastWithWildcardLocalAddress} joins without naming an interface,
+ * so the kernel picks one by the group's route (the default route, a real NIC, on most hosts): it runs only where
+ * loopback is the only interface that is up.
+ *
+ * <p>The build runs these tests in a network namespace of its own where it can (as root: testsuite/pom.xml, execution
+ * {@code multicast-netns}), where loopback is the only interface and has the flag. On a host, giving loopback the
+ * flag (as root: {@code ip link set lo multicast on}) lets {@code testMulticast} run; the tests never change the
+ * host's interfaces themselves.
  */
 final class LoopbackMulticast {
 
@@ -36,6 +44,31 @@ final class LoopbackMulticast {
             System.out.println("[multicast skipped] " + reason);
         }
         assumeTrue(reason == null, reason);
+    }
+
+    /** Aborts the calling test unless every interface that is up is a loopback one (see the class comment). */
+    static void assumeOnlyLoopbackUp() throws SocketException {
+        String reason = whyNotOnlyLoopback();
+        if (reason != null) {
+            System.out.println("[multicast skipped] " + reason);
+        }
+        assumeTrue(reason == null, reason);
+    }
+
+    /** {@code null} if loopback is the only interface up, else why a join without an interface might leave it. */
+    static String whyNotOnlyLoopback() throws SocketException {
+        List<String> others = new ArrayList<>();
+        for (NetworkInterface iface : NetUtil.NETWORK_INTERFACES) {
+            if (iface.isUp() && !iface.isLoopback()) {
+                others.add(iface.getName());
+            }
+        }
+        if (others.isEmpty()) {
+            return null;
+        }
+        return "Netty's test joins a group without naming an interface, and the kernel could choose " + others
+                + ", which is not loopback (it runs in a network namespace whose only interface is loopback:"
+                + " the multicast-netns execution, as root)";
     }
 
     /** {@code null} if the test may run, else why not. */

@@ -1,6 +1,7 @@
 package dev.customtransport.testsuite.socket;
 
 import dev.customtransport.testsuite.EdgeTriggered;
+import dev.customtransport.testsuite.ExecutionTags;
 import dev.customtransport.testsuite.LevelTriggered;
 import dev.customtransport.testsuite.ReadinessModeTest;
 
@@ -8,12 +9,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.netty.testsuite.transport.socket.SocketSslEchoTest;
+import org.junit.jupiter.api.Tag;
 
 import java.util.List;
 
 /**
  * Netty's {@link SocketSslEchoTest} on our transport, once per readiness mode: {@link Level} and {@link Edge}.
  */
+@Tag(ExecutionTags.SSL)
 public abstract class CustomSocketSslEchoTest extends SocketSslEchoTest implements ReadinessModeTest {
 
     /**

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * shipped one has none of them, so {@link #configure} fails there with an {@link UnsatisfiedLinkError}.
  *
  * <pre>{@code
+ * FaultInjection.assumeLoaded();
  * long seed = FaultInjection.seedForRun();
  * FaultInjection.configure(seed, new FaultInjection.Rates().all(Kind.SHORT, 100_000));
  * ... // run traffic
@@ -37,10 +38,6 @@ public final class FaultInjection {
 
     private static final int SITES = Site.values().length;
     private static final int KINDS = Kind.values().length;
-
-    static {
-        NativeLibrary.ensureLoaded();
-    }
 
     private FaultInjection() { }
 
@@ -117,14 +114,16 @@ public final class FaultInjection {
     public record Fatal(int fd, int errno) { }
 
     /**
-     * Aborts the calling test, saying why, unless this JVM loaded the fault-injection library: the kqueue emulation
-     * build has none (build.sh says so when it skips it).
+     * Loads the fault-injection library, or aborts the calling test, saying why, when there is none: the kqueue
+     * emulation build has none (build.sh says so when it skips it). Call it first (a {@code @BeforeAll}): the
+     * natives below need the library loaded.
      */
     public static void assumeLoaded() {
         String library = System.getProperty(NativeLibrary.LIBRARY_PROPERTY, "");
         Assumptions.assumeTrue(!library.isEmpty() && Files.exists(Path.of(library)),
                 "no fault-injection library at '" + library + "' (" + NativeLibrary.LIBRARY_PROPERTY
                         + "): build.sh did not build one for this platform or backend");
+        NativeLibrary.ensureLoaded();
     }
 
     /** The seed of this run: {@value #SEED_PROPERTY} if set, else a random one (print it). */

@@ -65,6 +65,7 @@ class InterruptedWaitTest {
 
     /** [how long after scheduling the task ran (ms), how many waits were interrupted]. */
     static long[] run(ReadinessMode mode) throws Exception {
+        FaultInjection.assumeLoaded(); // in the child JVM: loads the library
         FaultInjection.clear();
         FaultInjection.configure(FaultInjection.seedForRun(), new Rates().at(Site.WAIT, Kind.EINTR, 1_000_000));
         CustomEventLoopGroup group = new CustomEventLoopGroup(1, mode);

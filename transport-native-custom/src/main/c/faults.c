@@ -257,7 +257,7 @@ static int ct_draw(int site, unsigned allowed) {
 }
 
 /* The kinds a call on fd may meet: none unless it is a socket; no RESET or SHORT on a datagram socket. */
-static unsigned ct_allowed(int fd, int stream_only_kinds) {
+static unsigned ct_allowed(int fd, unsigned stream_only_kinds) {
     int type = ct_socket_type(fd);
     if (type == 0) {
         return 0;
@@ -267,7 +267,7 @@ static unsigned ct_allowed(int fd, int stream_only_kinds) {
         allowed &= ~(B(K_RESET) | B(K_NOMEM));
     }
     if (type != SOCK_STREAM) {
-        allowed &= ~(unsigned) stream_only_kinds;
+        allowed &= ~stream_only_kinds;
     }
     return allowed;
 }
@@ -304,15 +304,17 @@ static size_t ct_shorter(size_t n) {
 }
 
 /*
- * The common part of a byte-stream call: returns 1 with errno set when the call is to fail, 0 to make it (with
- * *len possibly lowered). `receive` picks ENOMEM/ECONNRESET/EPOLLIN, or ENOBUFS/EPIPE/EPOLLOUT.
+ * The common part of an I/O call: returns 1 with errno set when the call is to fail, 0 to make it (with *count,
+ * bytes or messages, possibly lowered; NULL: never shortened). `receive` picks ENOMEM/ECONNRESET/EPOLLIN, or
+ * ENOBUFS/EPIPE/EPOLLOUT. `stream_only` names the kinds a datagram socket never meets: a short byte count is, but
+ * a partial batch is not.
  */
-static int ct_fault_bytes(int site, int fd, size_t *len, int receive) {
-    unsigned allowed = ct_allowed(fd, B(K_RESET) | B(K_SHORT));
+static int ct_fault_io(int site, int fd, size_t *count, int receive, unsigned stream_only) {
+    unsigned allowed = ct_allowed(fd, stream_only);
     if (allowed == 0) {
         return 0;
     }
-    if (len == NULL || *len < 2) {
+    if (count == NULL || *count < 2) {
         allowed &= ~B(K_SHORT);
     }
     uint32_t direction = receive ? EPOLLIN : EPOLLOUT;
@@ -325,7 +327,7 @@ static int ct_fault_bytes(int site, int fd, size_t *len, int receive) {
         errno = EAGAIN;
         return 1;
     case K_SHORT:
-        *len = ct_shorter(*len);
+        *count = ct_shorter(*count);
         ct_owe(fd, direction);
         return 0;
     case K_NOMEM:
@@ -339,6 +341,11 @@ static int ct_fault_bytes(int site, int fd, size_t *len, int receive) {
     default:
         return 0;
     }
+}
+
+/* A byte-stream call: RESET and SHORT only on stream sockets. */
+static int ct_fault_bytes(int site, int fd, size_t *len, int receive) {
+    return ct_fault_io(site, fd, len, receive, B(K_RESET) | B(K_SHORT));
 }
 
 ssize_t ct_sys_recv(int fd, void *buf, size_t len, int flags) {
@@ -392,6 +399,14 @@ ssize_t ct_sys_writev(int fd, const struct iovec *iov, int count) {
     return writev(fd, iov, count);
 }
 
+/* hdr with its data cut to the first `len` bytes, its vector in `shorter`. */
+static struct msghdr ct_shorter_msg(const struct msghdr *hdr, size_t len, struct iovec *shorter) {
+    struct msghdr copy = *hdr;
+    copy.msg_iov = shorter;
+    copy.msg_iovlen = (size_t) ct_truncate_iov(hdr->msg_iov, (int) hdr->msg_iovlen, len, shorter, CT_MAX_IOV);
+    return copy;
+}
+
 ssize_t ct_sys_recvmsg(int fd, struct msghdr *hdr, int flags) {
     size_t total = hdr->msg_iovlen <= CT_MAX_IOV ? ct_iov_bytes(hdr->msg_iov, hdr->msg_iovlen) : 0;
     size_t len = total;
@@ -401,9 +416,7 @@ ssize_t ct_sys_recvmsg(int fd, struct msghdr *hdr, int flags) {
     if (len < total) {
         /* Only a stream socket gets here (SHORT is never drawn for a datagram one). */
         struct iovec shorter[CT_MAX_IOV];
-        struct msghdr copy = *hdr;
-        copy.msg_iov = shorter;
-        copy.msg_iovlen = (size_t) ct_truncate_iov(hdr->msg_iov, (int) hdr->msg_iovlen, len, shorter, CT_MAX_IOV);
+        struct msghdr copy = ct_shorter_msg(hdr, len, shorter);
         ssize_t n = recvmsg(fd, &copy, flags);
         hdr->msg_controllen = copy.msg_controllen;
         hdr->msg_namelen = copy.msg_namelen;
@@ -421,9 +434,7 @@ ssize_t ct_sys_sendmsg(int fd, const struct msghdr *hdr, int flags) {
     }
     if (len < total) {
         struct iovec shorter[CT_MAX_IOV];
-        struct msghdr copy = *hdr;
-        copy.msg_iov = shorter;
-        copy.msg_iovlen = (size_t) ct_truncate_iov(hdr->msg_iov, (int) hdr->msg_iovlen, len, shorter, CT_MAX_IOV);
+        struct msghdr copy = ct_shorter_msg(hdr, len, shorter);
         return sendmsg(fd, &copy, flags);
     }
     return sendmsg(fd, hdr, flags);
@@ -431,33 +442,10 @@ ssize_t ct_sys_sendmsg(int fd, const struct msghdr *hdr, int flags) {
 
 /* A batch call: SHORT takes fewer messages (a partial batch), which datagram sockets may do too. */
 static int ct_fault_batch(int site, int fd, unsigned int *count, int receive) {
-    unsigned allowed = ct_allowed(fd, 0);
-    if (allowed == 0) {
-        return 0;
-    }
-    if (*count < 2) {
-        allowed &= ~B(K_SHORT);
-    }
-    uint32_t direction = receive ? EPOLLIN : EPOLLOUT;
-    switch (ct_draw(site, allowed)) {
-    case K_EINTR:
-        errno = EINTR;
-        return 1;
-    case K_EAGAIN:
-        ct_owe(fd, direction);
-        errno = EAGAIN;
-        return 1;
-    case K_SHORT:
-        *count = (unsigned int) ct_shorter(*count);
-        ct_owe(fd, direction);
-        return 0;
-    case K_NOMEM:
-        errno = receive ? ENOMEM : ENOBUFS;
-        ct_log_fatal(fd, errno);
-        return 1;
-    default:
-        return 0;
-    }
+    size_t n = *count;
+    int failed = ct_fault_io(site, fd, &n, receive, 0);
+    *count = (unsigned int) n;
+    return failed;
 }
 
 int ct_sys_recvmmsg(int fd, struct mmsghdr *hdrs, unsigned int count, int flags, struct timespec *timeout) {
